@@ -1,0 +1,1 @@
+"""Pure reminder planning: which reminder or digest is due when, with no I/O and no clock reads."""
