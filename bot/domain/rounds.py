@@ -1,0 +1,31 @@
+"""Reporting rounds: which year, which deadline, and whether an answer is late."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.catalogue.models import Programme
+from bot.storage.records import Round
+
+
+def default_round_year(programme: Programme, today: date) -> int:
+    """The programme year being followed up: this year, kept inside the programme period."""
+    return min(max(today.year, programme.start), programme.end)
+
+
+def default_deadline(year: int) -> date:
+    """31 January of the following year: the unit reports once the year is over."""
+    return date(year + 1, 1, 31)
+
+
+def is_late(round_: Round, now: datetime, tz: ZoneInfo) -> bool:
+    return now.astimezone(tz).date() > round_.deadline
+
+
+def current_round(rounds: list[Round]) -> Round | None:
+    """The open round with the latest year, else the latest round of all."""
+    open_rounds = [r for r in rounds if r.is_open]
+    if open_rounds:
+        return max(open_rounds, key=lambda r: r.year)
+    return max(rounds, key=lambda r: r.year) if rounds else None

@@ -1,0 +1,217 @@
+"""The only module that speaks SQL: one SQLite file through aiosqlite.
+
+The file runs in WAL mode with `synchronous=FULL` so that an answer acknowledged to a
+person survives a crash or power cut. Writes that belong together (an answer and its
+history row) run in one explicit transaction under a lock, because coroutines sharing one
+connection would otherwise interleave inside each other's transactions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.records import Grant, Invitation, Person, Role
+from bot.storage.reporting import ReportingQueries
+from bot.storage.schema import MIGRATIONS
+
+
+def _ts(value: datetime) -> str:
+    return value.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _person(row: aiosqlite.Row) -> Person:
+    return Person(row["id"], row["telegram_id"], row["name"], row["language"],
+                  bool(row["reachable"]), bool(row["privacy_warned"]))
+
+
+class Storage(ReportingQueries):
+    """Typed access to the database. Create with `await Storage.open(path)`."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Storage:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(path, isolation_level=None)
+        connection.row_factory = aiosqlite.Row
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=5000"):
+            await connection.execute(f"PRAGMA {pragma}")
+        storage = cls(connection)
+        await storage._migrate()
+        return storage
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def _migrate(self) -> None:
+        async with self._db.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        version = row[0] if row else 0
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            await self._db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+
+    async def schema_version(self) -> int:
+        async with self._db.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._write_lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
+    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        async with self._db.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+    async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        async with self._db.execute(sql, tuple(params)) as cursor:
+            return await cursor.fetchone()
+
+    async def _write(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """One statement in its own transaction; returns the number of rows changed."""
+        async with self._transaction() as db:
+            cursor = await db.execute(sql, tuple(params))
+            return cursor.rowcount
+
+    # units ---------------------------------------------------------------------------
+    async def sync_units(self, units: Iterable[tuple[str, str, str, str]]) -> None:
+        """Mirror the catalogue's unit registry (id, fi, sv, en); units no longer in it stay,
+        marked, so that old answers keep their names."""
+        async with self._transaction() as db:
+            await db.execute("UPDATE units SET in_catalogue = 0")
+            await db.executemany(
+                "INSERT INTO units (id, name_fi, name_sv, name_en, in_catalogue) VALUES (?, ?, ?, ?, 1)"
+                " ON CONFLICT(id) DO UPDATE SET name_fi = excluded.name_fi,"
+                " name_sv = excluded.name_sv, name_en = excluded.name_en, in_catalogue = 1",
+                list(units),
+            )
+
+    # people and roles ----------------------------------------------------------------
+    async def person_by_telegram(self, telegram_id: int) -> Person | None:
+        row = await self._one("SELECT * FROM people WHERE telegram_id = ?", (telegram_id,))
+        return _person(row) if row else None
+
+    async def person(self, person_id: int) -> Person | None:
+        row = await self._one("SELECT * FROM people WHERE id = ?", (person_id,))
+        return _person(row) if row else None
+
+    async def ensure_person(self, telegram_id: int, name: str, language: str | None,
+                            now: datetime) -> Person:
+        """The person for this Telegram id, created on first contact."""
+        await self._write(
+            "INSERT INTO people (telegram_id, name, language, created_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(telegram_id) DO UPDATE SET name = excluded.name",
+            (telegram_id, name, language, _ts(now)),
+        )
+        person = await self.person_by_telegram(telegram_id)
+        assert person is not None
+        return person
+
+    async def set_language(self, person_id: int, language: str) -> None:
+        await self._write("UPDATE people SET language = ? WHERE id = ?", (language, person_id))
+
+    async def set_reachable(self, person_id: int, reachable: bool) -> bool:
+        """Returns True when this call changed the flag (so a notice is sent once)."""
+        changed = await self._write(
+            "UPDATE people SET reachable = ? WHERE id = ? AND reachable != ?",
+            (int(reachable), person_id, int(reachable)),
+        )
+        return changed > 0
+
+    async def mark_privacy_warned(self, person_id: int) -> None:
+        await self._write("UPDATE people SET privacy_warned = 1 WHERE id = ?", (person_id,))
+
+    async def grants_of(self, person_id: int) -> list[Grant]:
+        rows = await self._all(
+            "SELECT * FROM roles WHERE person_id = ? ORDER BY role, unit_id", (person_id,))
+        return [Grant(row["person_id"], Role(row["role"]), row["unit_id"]) for row in rows]
+
+    async def grant(self, person_id: int, role: Role, unit_id: str, now: datetime) -> None:
+        await self._write(
+            "INSERT OR IGNORE INTO roles (person_id, role, unit_id, granted_at) VALUES (?, ?, ?, ?)",
+            (person_id, role.value, unit_id, _ts(now)),
+        )
+
+    async def revoke(self, person_id: int, role: Role, unit_id: str) -> bool:
+        changed = await self._write(
+            "DELETE FROM roles WHERE person_id = ? AND role = ? AND unit_id = ?",
+            (person_id, role.value, unit_id),
+        )
+        return changed > 0
+
+    async def contacts(self) -> list[tuple[str, Person]]:
+        """Every (unit id, contact person), ordered by unit then name."""
+        rows = await self._all(
+            "SELECT r.unit_id AS unit_id, p.* FROM roles r JOIN people p ON p.id = r.person_id"
+            " WHERE r.role = 'contact' ORDER BY r.unit_id, p.name, p.id")
+        return [(row["unit_id"], _person(row)) for row in rows]
+
+    async def council_members(self) -> list[Person]:
+        rows = await self._all(
+            "SELECT p.* FROM roles r JOIN people p ON p.id = r.person_id"
+            " WHERE r.role = 'council' ORDER BY p.name, p.id")
+        return [_person(row) for row in rows]
+
+    async def people_by_telegram_ids(self, telegram_ids: Iterable[int]) -> list[Person]:
+        ids = list(telegram_ids)
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = await self._all(f"SELECT * FROM people WHERE telegram_id IN ({marks})", ids)
+        return [_person(row) for row in rows]
+
+    # invitations ---------------------------------------------------------------------
+    async def create_invitation(self, code: str, role: Role, unit_id: str, created_by: int,
+                                now: datetime, expires_at: datetime) -> None:
+        await self._write(
+            "INSERT INTO invitations (code, role, unit_id, created_by, created_at, expires_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (code, role.value, unit_id, created_by, _ts(now), _ts(expires_at)),
+        )
+
+    async def invitation(self, code: str) -> Invitation | None:
+        row = await self._one("SELECT * FROM invitations WHERE code = ?", (code,))
+        if row is None:
+            return None
+        return Invitation(row["code"], Role(row["role"]), row["unit_id"], row["created_by"],
+                          datetime.fromisoformat(row["created_at"]),
+                          datetime.fromisoformat(row["expires_at"]),
+                          row["used_by"], _dt(row["used_at"]))
+
+    async def redeem_invitation(self, code: str, person_id: int, now: datetime) -> bool:
+        """Use the invitation and grant its role atomically; False if used or expired."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE invitations SET used_by = ?, used_at = ?"
+                " WHERE code = ? AND used_by IS NULL AND expires_at > ?",
+                (person_id, _ts(now), code, _ts(now)),
+            )
+            if cursor.rowcount != 1:
+                return False
+            await db.execute(
+                "INSERT OR IGNORE INTO roles (person_id, role, unit_id, granted_at)"
+                " SELECT ?, role, unit_id, ? FROM invitations WHERE code = ?",
+                (person_id, _ts(now), code),
+            )
+            return True

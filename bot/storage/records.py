@@ -1,0 +1,99 @@
+"""Typed rows returned by the storage layer; the rest of the code never sees SQL rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Role(StrEnum):
+    CONTACT = "contact"
+    COUNCIL = "council"
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    telegram_id: int
+    name: str
+    language: str | None
+    reachable: bool
+    privacy_warned: bool
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A role held by a person; `unit_id` is set for unit contacts, empty for the council."""
+
+    person_id: int
+    role: Role
+    unit_id: str
+
+
+@dataclass(frozen=True)
+class Invitation:
+    code: str
+    role: Role
+    unit_id: str
+    created_by: int  # the coordinator's Telegram id
+    created_at: datetime
+    expires_at: datetime
+    used_by: int | None
+    used_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Round:
+    year: int
+    deadline: date
+    ladder: tuple[int, ...]
+    digest_on: date | None
+    opened_at: datetime
+    closed_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+@dataclass(frozen=True)
+class Answer:
+    year: int
+    unit_id: str
+    key: str
+    value: Any
+    person_id: int
+    answered_at: datetime
+    late: bool
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    year: int
+    unit_id: str
+    key: str
+    old_value: Any
+    new_value: Any
+    person_id: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Submission:
+    year: int
+    unit_id: str
+    person_id: int
+    submitted_at: datetime
+    late: bool
+
+
+@dataclass(frozen=True)
+class Session:
+    """Where a person is in the guided report: resumable after any restart."""
+
+    person_id: int
+    year: int
+    unit_id: str
+    step_key: str

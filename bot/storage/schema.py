@@ -1,0 +1,109 @@
+"""The database schema, as numbered migrations applied in order at start-up.
+
+A migration is never edited once released; a change is a new entry at the end. The
+applied version lives in SQLite's own `user_version` pragma.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: people, roles, invitations, rounds, answers with full history, submissions
+    """
+    CREATE TABLE units (
+        id TEXT PRIMARY KEY,
+        name_fi TEXT NOT NULL,
+        name_sv TEXT NOT NULL,
+        name_en TEXT NOT NULL,
+        in_catalogue INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE TABLE people (
+        id INTEGER PRIMARY KEY,
+        telegram_id INTEGER NOT NULL UNIQUE,
+        name TEXT NOT NULL DEFAULT '',
+        language TEXT CHECK (language IN ('fi', 'sv', 'en')),
+        reachable INTEGER NOT NULL DEFAULT 1,
+        privacy_warned INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE roles (
+        person_id INTEGER NOT NULL REFERENCES people(id),
+        role TEXT NOT NULL CHECK (role IN ('contact', 'council')),
+        unit_id TEXT NOT NULL DEFAULT '' ,
+        granted_at TEXT NOT NULL,
+        PRIMARY KEY (person_id, role, unit_id)
+    );
+    CREATE TABLE invitations (
+        code TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('contact', 'council')),
+        unit_id TEXT NOT NULL DEFAULT '',
+        created_by INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_by INTEGER REFERENCES people(id),
+        used_at TEXT
+    );
+    CREATE TABLE rounds (
+        year INTEGER PRIMARY KEY,
+        deadline TEXT NOT NULL,
+        ladder TEXT NOT NULL,
+        digest_on TEXT,
+        opened_at TEXT NOT NULL,
+        closed_at TEXT
+    );
+    CREATE TABLE answers (
+        year INTEGER NOT NULL REFERENCES rounds(year),
+        unit_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        person_id INTEGER NOT NULL REFERENCES people(id),
+        answered_at TEXT NOT NULL,
+        late INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (year, unit_id, key)
+    );
+    CREATE TABLE answer_history (
+        id INTEGER PRIMARY KEY,
+        year INTEGER NOT NULL,
+        unit_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        old_value TEXT,
+        new_value TEXT NOT NULL,
+        person_id INTEGER NOT NULL REFERENCES people(id),
+        at TEXT NOT NULL
+    );
+    CREATE INDEX answer_history_item ON answer_history (year, unit_id, key);
+    CREATE TABLE submissions (
+        year INTEGER NOT NULL REFERENCES rounds(year),
+        unit_id TEXT NOT NULL,
+        person_id INTEGER NOT NULL REFERENCES people(id),
+        submitted_at TEXT NOT NULL,
+        late INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (year, unit_id)
+    );
+    CREATE TABLE sessions (
+        person_id INTEGER PRIMARY KEY REFERENCES people(id),
+        year INTEGER NOT NULL,
+        unit_id TEXT NOT NULL,
+        step_key TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """,
+    # 2: what was sent, so that reminders and digests go out exactly once
+    """
+    CREATE TABLE sent_reminders (
+        year INTEGER NOT NULL,
+        unit_id TEXT NOT NULL,
+        person_id INTEGER NOT NULL REFERENCES people(id),
+        step TEXT NOT NULL,
+        claimed_at TEXT NOT NULL,
+        delivered_at TEXT,
+        PRIMARY KEY (year, unit_id, person_id, step)
+    );
+    CREATE TABLE sent_notices (
+        kind TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        person_id INTEGER NOT NULL,
+        claimed_at TEXT NOT NULL,
+        PRIMARY KEY (kind, year, person_id)
+    );
+    """,
+]

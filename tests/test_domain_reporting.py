@@ -1,0 +1,295 @@
+"""The reporting use cases over a real database, the real catalogue and a controllable clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.catalogue.index import CatalogueIndex
+from bot.catalogue.loader import load_catalogue
+from bot.domain.access import Viewer
+from bot.domain.answers import Status, status_key
+from bot.domain.reporting import NotAllowed, Reporting
+from bot.domain.walk import Step, StepKind
+from bot.storage import Role, Storage
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+UNIT, OTHER_UNIT = "employment-ecosystem", "wellbeing-services"
+YEAR = 2026
+DEADLINE = date(2027, 1, 31)
+START = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+COORDINATOR_TG, CONTACT_TG = 1, 2001
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture(scope="module")
+def index() -> CatalogueIndex:
+    return load_catalogue()
+
+
+@pytest.fixture
+async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
+    storage = await Storage.open(tmp_path / "k.sqlite3")
+    try:
+        yield storage
+    finally:
+        await storage.close()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(START)
+
+
+@pytest.fixture
+def reporting(index: CatalogueIndex, storage: Storage, clock: Clock) -> Reporting:
+    return Reporting(index, storage, HELSINKI, clock)
+
+
+async def viewer_for(storage: Storage, telegram_id: int, *units: str,
+                     coordinator: bool = False) -> Viewer:
+    """A real person with real contact grants, seen the way the handlers see them."""
+    person = await storage.ensure_person(telegram_id, f"Person {telegram_id}", "fi", START)
+    for unit in units:
+        await storage.grant(person.id, Role.CONTACT, unit, START)
+    coordinators = frozenset({telegram_id}) if coordinator else frozenset()
+    return Viewer.of(telegram_id, person, await storage.grants_of(person.id), coordinators)
+
+
+@pytest.fixture
+async def contact(storage: Storage) -> Viewer:
+    return await viewer_for(storage, CONTACT_TG, UNIT)
+
+
+async def open_round(storage: Storage, year: int = YEAR, deadline: date | None = None) -> None:
+    await storage.open_round(year, deadline or date(year + 1, 1, 31), (14, 3), START)
+
+
+async def first_step(reporting: Reporting, unit_id: str = UNIT, year: int = YEAR) -> Step:
+    round_ = await reporting.storage.round(year)
+    return (await reporting.report(unit_id, round_)).steps[0]
+
+
+# permissions and round state -----------------------------------------------------------
+
+async def test_check_returns_the_open_round_for_an_own_unit(reporting, storage, contact) -> None:
+    await open_round(storage)
+    assert (await reporting.check(contact, UNIT, YEAR)).year == YEAR
+
+
+async def test_check_refuses_another_units_contact(reporting, storage, contact) -> None:
+    await open_round(storage)
+    with pytest.raises(NotAllowed) as refused:
+        await reporting.check(contact, OTHER_UNIT, YEAR)
+    assert refused.value.reason == "not_your_unit"
+
+
+async def test_check_refuses_a_coordinator_who_is_not_a_contact(reporting, storage) -> None:
+    await open_round(storage)
+    coordinator = await viewer_for(storage, COORDINATOR_TG, coordinator=True)
+    with pytest.raises(NotAllowed) as refused:
+        await reporting.check(coordinator, UNIT, YEAR)
+    assert refused.value.reason == "not_your_unit"
+
+
+async def test_check_refuses_a_unit_not_in_the_catalogue(reporting, storage) -> None:
+    await open_round(storage)
+    viewer = await viewer_for(storage, CONTACT_TG, "retired-unit")
+    with pytest.raises(NotAllowed) as refused:
+        await reporting.check(viewer, "retired-unit", YEAR)
+    assert refused.value.reason == "not_your_unit"
+
+
+async def test_permission_is_checked_before_the_round(reporting, contact) -> None:
+    with pytest.raises(NotAllowed) as refused:
+        await reporting.check(contact, OTHER_UNIT, YEAR)  # no round either
+    assert refused.value.reason == "not_your_unit"
+
+
+async def test_check_refuses_a_missing_round(reporting, contact) -> None:
+    with pytest.raises(NotAllowed) as refused:
+        await reporting.check(contact, UNIT, YEAR)
+    assert refused.value.reason == "no_round"
+
+
+async def test_check_refuses_a_closed_round(reporting, storage, contact) -> None:
+    await open_round(storage)
+    await storage.close_round(YEAR, START)
+    with pytest.raises(NotAllowed) as refused:
+        await reporting.check(contact, UNIT, YEAR)
+    assert refused.value.reason == "round_closed"
+
+
+async def test_record_in_a_closed_round_is_refused_and_writes_nothing(reporting, storage,
+                                                                      contact) -> None:
+    await open_round(storage)
+    step = await first_step(reporting)
+    await storage.close_round(YEAR, START)
+    with pytest.raises(NotAllowed):
+        await reporting.record(contact, UNIT, YEAR, step, Status.DONE.value)
+    assert await storage.answers(YEAR, UNIT) == {}
+
+
+async def test_submit_for_another_unit_is_refused(reporting, storage, contact) -> None:
+    await open_round(storage)
+    with pytest.raises(NotAllowed):
+        await reporting.submit(contact, OTHER_UNIT, YEAR)
+    assert await storage.submissions(YEAR) == {}
+
+
+# recording -------------------------------------------------------------------------------
+
+async def test_record_saves_the_answer_by_the_viewer(reporting, storage, contact, clock) -> None:
+    await open_round(storage)
+    step = await first_step(reporting)
+    assert await reporting.record(contact, UNIT, YEAR, step, Status.IN_PROGRESS.value) is True
+    answer = (await storage.answers(YEAR, UNIT))[step.key]
+    assert (answer.value, answer.person_id, answer.answered_at, answer.late) == (
+        "in_progress", contact.person.id, clock.now, False)
+
+
+async def test_record_of_an_unchanged_value_is_false(reporting, storage, contact) -> None:
+    await open_round(storage)
+    step = await first_step(reporting)
+    await reporting.record(contact, UNIT, YEAR, step, "done")
+    assert await reporting.record(contact, UNIT, YEAR, step, "done") is False
+
+
+@pytest.mark.parametrize("utc_time, late", [
+    (datetime(2027, 1, 31, 21, 59, 59, tzinfo=UTC), False),  # 23:59:59 in Helsinki
+    (datetime(2027, 1, 31, 22, 0, tzinfo=UTC), True),  # 00:00 on 1 Feb in Helsinki
+    (datetime(2027, 2, 1, 12, 0, tzinfo=UTC), True),
+])
+async def test_an_answer_is_late_after_the_deadline_day_in_helsinki(reporting, storage, contact,
+                                                                    clock, utc_time, late) -> None:
+    await open_round(storage, deadline=DEADLINE)
+    step = await first_step(reporting)
+    clock.now = utc_time
+    await reporting.record(contact, UNIT, YEAR, step, "done")
+    assert (await storage.answers(YEAR, UNIT))[step.key].late is late
+
+
+async def test_an_answer_changed_after_the_deadline_becomes_late(reporting, storage, contact,
+                                                                 clock) -> None:
+    await open_round(storage, deadline=DEADLINE)
+    step = await first_step(reporting)
+    await reporting.record(contact, UNIT, YEAR, step, "in_progress")
+    clock.now = datetime(2027, 2, 3, 8, 0, tzinfo=UTC)
+    await reporting.record(contact, UNIT, YEAR, step, "done")
+    assert (await storage.answers(YEAR, UNIT))[step.key].late is True
+
+
+async def test_a_late_submission_is_marked_late(reporting, storage, contact, clock) -> None:
+    await open_round(storage, deadline=DEADLINE)
+    clock.now = datetime(2027, 2, 1, 6, 0, tzinfo=UTC)
+    assert await reporting.submit(contact, UNIT, YEAR) is True
+    assert await reporting.submit(contact, UNIT, YEAR) is False
+    submission = (await storage.submissions(YEAR))[UNIT]
+    assert submission.late is True and submission.person_id == contact.person.id
+
+
+# the report --------------------------------------------------------------------------------
+
+async def test_report_lists_previous_answers_for_no_change_since_last_year(
+        reporting, storage, contact, index) -> None:
+    for year in (2024, 2025, YEAR):
+        await open_round(storage, year)
+    round_ = await storage.round(YEAR)
+    steps = (await reporting.report(UNIT, round_)).steps
+    status, field = steps[0], next(s for s in steps if s.kind is StepKind.FIELD)
+    person_id = contact.person.id
+    await storage.save_answer(2024, UNIT, status.key, "not_started", person_id, START, False)
+    await storage.save_answer(2025, UNIT, status.key, "in_progress", person_id, START, False)
+    await storage.save_answer(2024, UNIT, field.key, 7, person_id, START, False)
+    await storage.save_answer(2025, OTHER_UNIT, field.key, 99, person_id, START, False)
+
+    report = await reporting.report(UNIT, round_)
+    assert {key: (a.year, a.value) for key, a in report.previous.items()} == {
+        status.key: (2025, "in_progress"),
+        field.key: (2024, 7),
+    }
+    assert report.answers == {}
+    assert report.submission is None
+
+
+async def test_this_years_answers_are_not_previous(reporting, storage, contact) -> None:
+    await open_round(storage)
+    step = await first_step(reporting)
+    await reporting.record(contact, UNIT, YEAR, step, "done")
+    report = await reporting.report(UNIT, await storage.round(YEAR))
+    assert step.key in report.answers
+    assert report.previous == {}
+
+
+async def test_report_tracks_progress(reporting, storage, contact) -> None:
+    await open_round(storage)
+    round_ = await storage.round(YEAR)
+    report = await reporting.report(UNIT, round_)
+    assert report.next_position == 0 and report.answered_count == 0 and not report.complete
+    await reporting.record(contact, UNIT, YEAR, report.steps[0], "in_progress")
+    report = await reporting.report(UNIT, round_)
+    assert report.next_position == 1 and report.answered_count == 1
+    for step in report.steps[1:]:
+        await reporting.record(contact, UNIT, YEAR, step, "x")
+    report = await reporting.report(UNIT, round_)
+    assert report.complete and report.next_position is None
+    assert report.answered_count == len(report.steps)
+
+
+async def test_a_measure_reported_done_last_year_is_no_longer_due(reporting, storage,
+                                                                  contact, index) -> None:
+    ended = next(e.id for e in index.led_by(UNIT) if e.measure.schedule.ended_before(2024))
+    await open_round(storage, 2023)
+    await open_round(storage, 2024)
+    assert ended in [d.id for d in await reporting.due(UNIT, 2024)]
+    await storage.save_answer(2023, UNIT, status_key(ended), "done", contact.person.id, START, False)
+    assert await reporting.last_statuses(UNIT, 2024) == {ended: "done"}
+    assert ended not in [d.id for d in await reporting.due(UNIT, 2024)]
+
+
+# pending units -------------------------------------------------------------------------------
+
+async def test_pending_units_exclude_submitted_units(reporting, storage, contact, index) -> None:
+    await open_round(storage)
+    round_ = await storage.round(YEAR)
+    before = await reporting.pending_units(round_)
+    assert UNIT in before
+    await reporting.submit(contact, UNIT, YEAR)
+    after = await reporting.pending_units(round_)
+    assert UNIT not in after
+    assert set(after) == set(before) - {UNIT}
+
+
+async def test_pending_units_are_lead_units_with_something_due(reporting, storage, index) -> None:
+    await open_round(storage)
+    pending = await reporting.pending_units(await storage.round(YEAR))
+    assert set(pending) <= {unit.id for unit in index.lead_units()}
+    idle = {unit.id for unit in index.catalogue.units if not index.led_by(unit.id)}
+    assert idle and not idle & set(pending)
+    assert pending[UNIT] == len(await reporting.due(UNIT, YEAR))
+
+
+async def test_a_unit_with_all_measures_done_earlier_is_not_pending(reporting, storage, contact,
+                                                                    index) -> None:
+    finished = next(unit.id for unit in index.lead_units()
+                    if all(e.measure.schedule.ended_before(YEAR) for e in index.led_by(unit.id)))
+    await open_round(storage, 2025)
+    await open_round(storage)
+    for entry in index.led_by(finished):
+        await storage.save_answer(2025, finished, status_key(entry.id), "done",
+                                  contact.person.id, START, False)
+    assert finished not in await reporting.pending_units(await storage.round(YEAR))
+
