@@ -1,0 +1,1 @@
+"""Chat handlers: they translate between Telegram updates and the domain, nothing more."""

@@ -1,0 +1,235 @@
+"""Coordinator commands: invitations, people, and reporting rounds."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from functools import wraps
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+
+from bot import callbacks
+from bot.callbacks import BadCallback, UnitRef, pack
+from bot.domain.invitations import VALID_FOR, deep_link, new_code
+from bot.domain.rounds import current_round, default_deadline, default_round_year
+from bot.handlers.common import refuse, send_blocks
+from bot.i18n import Translator
+from bot.services import KotobotContext
+from bot.storage import Role
+from bot.views import unit_name
+from scheduler.planning import DEFAULT_LADDER, parse_ladder
+
+Handler = Callable[[Update, KotobotContext], Awaitable[None]]
+
+
+def coordinators_only(handler: Handler) -> Handler:
+    """Refuse, in the asker's language, anyone who is not a coordinator."""
+    @wraps(handler)
+    async def guarded(update: Update, context: KotobotContext) -> None:
+        if not context.me.is_coordinator:
+            message = update.effective_message if isinstance(update.effective_message, Message) else None
+            await refuse(message, context, "coordinators_only", update.callback_query)
+            return
+        await handler(update, context)
+    return guarded
+
+
+@coordinators_only
+async def invite_command(update: Update, context: KotobotContext) -> None:
+    services, tr = context.services, context.tr
+    _ = tr.gettext
+    message = update.effective_message
+    assert message is not None
+    if context.args:
+        target = context.args[0].strip().lower()
+        if target == "council":
+            await _send_invitation(message, context, Role.COUNCIL, "")
+        elif target in services.catalogue.units:
+            await _send_invitation(message, context, Role.CONTACT, target)
+        else:
+            await message.reply_text(_("Unknown unit “{unit}”. Send /invite without anything after "
+                                       "it to pick the unit from a list.").format(unit=target))
+        return
+    index = services.catalogue
+    units = sorted(index.lead_units(), key=lambda unit: tr.text(unit.name))
+    rows = [[InlineKeyboardButton(_("Multicultural Council member"),
+                                  callback_data=pack(callbacks.INVITE, "council"))]]
+    rows += [[InlineKeyboardButton(tr.text(unit.name), callback_data=pack(
+        callbacks.INVITE, UnitRef(unit.id).encode(index)))] for unit in units]
+    await message.reply_text(_("Who do you want to invite?"), reply_markup=InlineKeyboardMarkup(rows))
+
+
+@coordinators_only
+async def invite_button(update: Update, context: KotobotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None and isinstance(query.message, Message)
+    try:
+        (token,) = callbacks.unpack(query.data, callbacks.INVITE, 1)
+        unit_id = "" if token == "council" else UnitRef.decode(token, context.services.catalogue).unit_id
+    except BadCallback:
+        await refuse(query.message, context, "stale_button", query)
+        return
+    await query.answer()
+    await _send_invitation(query.message, context, Role.COUNCIL if not unit_id else Role.CONTACT, unit_id)
+
+
+async def _send_invitation(message: Message, context: KotobotContext, role: Role, unit_id: str) -> None:
+    services, tr = context.services, context.tr
+    _ = tr.gettext
+    now = services.clock()
+    code = new_code()
+    await services.storage.create_invitation(code, role, unit_id, context.me.telegram_id, now,
+                                             now + VALID_FOR)
+    until = tr.date((now + VALID_FOR).astimezone(services.settings.tz).date())
+    who = (_("a member of the Multicultural Council") if role is Role.COUNCIL
+           else _("a contact person for {unit}").format(unit=unit_name(services.catalogue, unit_id, tr)))
+    await message.reply_text(
+        _("Invitation link for {who}. It works once and until {date}. Send it to the person:")
+        .format(who=who, date=until) + "\n" + deep_link(services.bot_username, code))
+
+
+@coordinators_only
+async def people_command(update: Update, context: KotobotContext) -> None:
+    services, tr = context.services, context.tr
+    _ = tr.gettext
+    message = update.effective_message
+    assert message is not None
+    index = services.catalogue
+    contacts = await services.storage.contacts()
+    by_unit: dict[str, list[str]] = {}
+    for unit_id, person in contacts:
+        label = escape(person.name or str(person.telegram_id))
+        if not person.reachable:
+            label += " " + _("(unreachable: has blocked the bot)")
+        by_unit.setdefault(unit_id, []).append(label)
+    blocks = []
+    for unit_id in sorted(by_unit, key=lambda u: unit_name(index, u, tr)):
+        blocks.append(f"<b>{escape(unit_name(index, unit_id, tr))}</b>\n"
+                      + "\n".join(f"• {name}" for name in by_unit[unit_id]))
+    without = [unit_name(index, u.id, tr) for u in index.lead_units() if u.id not in by_unit]
+    if without:
+        blocks.append(_("<b>Units with no contact person</b>") + "\n"
+                      + "\n".join(f"• {escape(name)}" for name in sorted(without)))
+    council = await services.storage.council_members()
+    blocks.append(_("<b>Multicultural Council</b>") + "\n" + (
+        "\n".join(f"• {escape(p.name or str(p.telegram_id))}" for p in council) or _("nobody yet")))
+    rows = [[InlineKeyboardButton(
+        _("Remove {name} from {unit}").format(name=person.name or person.telegram_id,
+                                              unit=unit_name(index, unit_id, tr)),
+        callback_data=pack(callbacks.REMOVE_CONTACT, person.id, UnitRef(unit_id).encode(index)))]
+        for unit_id, person in contacts if unit_id in index.units]
+    await send_blocks(message, blocks, InlineKeyboardMarkup(rows) if rows else None)
+
+
+@coordinators_only
+async def remove_contact_button(update: Update, context: KotobotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None and isinstance(query.message, Message)
+    services, tr = context.services, context.tr
+    _ = tr.gettext
+    try:
+        person_t, unit_t = callbacks.unpack(query.data, callbacks.REMOVE_CONTACT, 2)
+        if not callbacks.is_number(person_t):
+            raise BadCallback(person_t)
+        unit_id = UnitRef.decode(unit_t, services.catalogue).unit_id
+    except BadCallback:
+        await refuse(query.message, context, "stale_button", query)
+        return
+    await query.answer()
+    person = await services.storage.person(int(person_t))
+    removed = person is not None and await services.storage.revoke(person.id, Role.CONTACT, unit_id)
+    name = (person.name if person else "") or person_t
+    unit = unit_name(services.catalogue, unit_id, tr)
+    await query.message.reply_text(
+        _("{name} is no longer a contact person for {unit}.").format(name=name, unit=unit) if removed
+        else _("{name} was not a contact person for {unit}.").format(name=name, unit=unit))
+
+
+@coordinators_only
+async def round_command(update: Update, context: KotobotContext) -> None:
+    """/round open [YEAR] [DEADLINE] · /round close [YEAR] · /round reminders YEAR LADDER"""
+    services, tr = context.services, context.tr
+    _ = tr.gettext
+    message = update.effective_message
+    assert message is not None
+    args = list(context.args or [])
+    action = args.pop(0).lower() if args else ""
+    usage = _("Use: /round open [year] [deadline, e.g. 2027-01-31] · /round close [year] · "
+              "/round reminders YEAR DAYS (e.g. 21,7,2; negative = after the deadline)")
+    try:
+        if action == "open":
+            await _open_round(message, context, args)
+        elif action == "close":
+            rounds = await services.storage.rounds()
+            year = int(args[0]) if args else (current_round(rounds).year if current_round(rounds) else 0)
+            if await services.storage.close_round(year, services.clock()):
+                await message.reply_text(_("Round {year} is closed. Answers can no longer be changed.")
+                                         .format(year=year))
+            else:
+                await message.reply_text(_("There is no open round {year}.").format(year=year))
+        elif action == "reminders" and len(args) >= 2:
+            year, ladder = int(args[0]), parse_ladder(" ".join(args[1:]))
+            if await services.storage.set_ladder(year, ladder):
+                await message.reply_text(_("Reminders for round {year}: {days}.").format(
+                    year=year, days=_ladder_text(ladder, tr)))
+            else:
+                await message.reply_text(_("There is no round {year}.").format(year=year))
+        else:
+            await message.reply_text(usage)
+            return
+    except ValueError:
+        await message.reply_text(_("I could not read that.") + " " + usage)
+        return
+    if services.scheduling is not None:
+        await services.scheduling.reschedule()
+
+
+async def _open_round(message: Message, context: KotobotContext, args: list[str]) -> None:
+    services, tr = context.services, context.tr
+    _ = tr.gettext
+    today = services.clock().astimezone(services.settings.tz).date()
+    year = int(args[0]) if args else default_round_year(services.catalogue.programme, today)
+    deadline = date.fromisoformat(args[1]) if len(args) > 1 else default_deadline(year)
+    if not 2000 <= year <= 2100 or deadline < date(year, 1, 1) or deadline > date(year + 2, 12, 31):
+        raise ValueError("round out of range")
+    await services.storage.open_round(year, deadline, DEFAULT_LADDER, services.clock())
+    round_ = await services.storage.round(year)
+    assert round_ is not None
+    pending = await services.reporting.pending_units(round_)
+    await message.reply_text(
+        _("Round {year} is open. Deadline: {date}.").format(year=year, date=tr.date(deadline)) + " "
+        + tr.ngettext("{count} unit is expected to report.", "{count} units are expected to report.",
+                      len(pending)).format(count=len(pending)))
+
+
+def _ladder_text(ladder: tuple[int, ...], tr: Translator) -> str:
+    parts = []
+    for step in ladder:
+        if step >= 0:
+            parts.append(tr.ngettext("{n} day before", "{n} days before", step).format(n=step))
+        else:
+            parts.append(tr.ngettext("{n} day after", "{n} days after", -step).format(n=-step))
+    return ", ".join(parts)
+
+
+@coordinators_only
+async def rounds_command(update: Update, context: KotobotContext) -> None:
+    services, tr = context.services, context.tr
+    _ = tr.gettext
+    message = update.effective_message
+    assert message is not None
+    rounds = await services.storage.rounds()
+    if not rounds:
+        await message.reply_text(_("No rounds yet. Open one with /round open."))
+        return
+    lines = []
+    for round_ in rounds:
+        submitted = len(await services.storage.submissions(round_.year))
+        state = _("open") if round_.is_open else _("closed")
+        lines.append(_("<b>{year}</b> · {state} · deadline {date} · {count} submitted · reminders: {days}")
+                     .format(year=round_.year, state=state, date=tr.date(round_.deadline),
+                             count=submitted, days=escape(_ladder_text(round_.ladder, tr))))
+    await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML)
+

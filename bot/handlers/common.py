@@ -1,0 +1,51 @@
+"""Small helpers every handler module uses: refusals, long replies, telling coordinators."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+
+from bot import notices
+from bot.i18n import Translator
+from bot.services import KotobotContext
+from bot.views import split_blocks
+
+def refusal_text(reason: str, tr: Translator) -> str:
+    _ = tr.gettext
+    texts = {
+        "not_your_unit": _("You can only see and answer your own units' measures."),
+        "no_round": _("That reporting round does not exist."),
+        "round_closed": _("That reporting round is closed; answers can no longer be changed."),
+        "stale_button": _("This button is no longer valid. Use /report to continue where you were."),
+        "coordinators_only": _("Only the integration coordinator can do that."),
+        "summaries_only": _("Only the coordinator and the council members can see summaries."),
+    }
+    return texts.get(reason, texts["stale_button"])
+
+
+async def refuse(message: Message | None, context: KotobotContext, reason: str,
+                 query: CallbackQuery | None = None) -> None:
+    """Explain a refusal in the person's language; nothing was written."""
+    text = refusal_text(reason, context.tr)
+    if query is not None:
+        await query.answer(text, show_alert=True)
+    if message is not None:
+        await message.reply_text(text)
+
+
+async def send_blocks(message: Message, blocks: list[str],
+                      markup: InlineKeyboardMarkup | None = None) -> Message:
+    """Send HTML blocks in as few messages as fit; the keyboard goes on the last one."""
+    parts = split_blocks(blocks)
+    sent = message
+    for number, part in enumerate(parts, start=1):
+        sent = await message.reply_text(
+            part, parse_mode=ParseMode.HTML, reply_markup=markup if number == len(parts) else None)
+    return sent
+
+
+async def tell_coordinators(context: KotobotContext, text: Callable[[Translator], str]) -> None:
+    """Send each coordinator a note in their own language; one unreachable does not stop it."""
+    await notices.tell_coordinators(context.bot, context.services, text)

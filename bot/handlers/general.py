@@ -1,0 +1,171 @@
+"""/start (with invitation codes), /help, /language, /cancel, and the catch-alls."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.constants import ParseMode
+
+from bot import callbacks
+from bot.callbacks import BadCallback
+from bot.domain.access import Viewer
+from bot.domain.invitations import InvitationProblem, check_invitation
+from bot.handlers.common import refuse, tell_coordinators
+from bot.handlers.report import typed_answer
+from bot.i18n import Translator
+from bot.keyboards import language_keyboard
+from bot.services import KotobotContext
+from bot.storage import Role
+from bot.views import unit_name
+
+
+def about_text(tr: Translator) -> str:
+    _ = tr.gettext
+    return _("Kotobot collects the yearly follow-up of the City of Vaasa integration programme "
+             "2023–2026: each responsible unit reports how its measures are progressing, and the "
+             "Multicultural Council gets a yearly digest.")
+
+
+def help_text(viewer: Viewer, tr: Translator) -> str:
+    _ = tr.gettext
+    lines = [about_text(tr), ""]
+    if viewer.units:
+        lines += [_("/report – report your unit's measures, step by step"),
+                  _("/status – what is due, answered and missing")]
+    if viewer.may_read_summaries:
+        lines += [_("/summary – where the programme stands")]
+    if viewer.is_coordinator:
+        lines += [_("/invite – invite a unit's contact person or a council member"),
+                  _("/people – units and their contact persons"),
+                  _("/round – open or close a reporting round; /rounds lists them")]
+    lines += [_("/language – change the language"),
+              _("/cancel – stop what you are doing (your answers are kept)"),
+              _("/help – this help")]
+    if not viewer.registered:
+        lines += ["", _("To take part you need an invitation link from the integration coordinator.")]
+    return "\n".join(lines)
+
+
+async def start_command(update: Update, context: KotobotContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    if context.args:
+        await _redeem(message, context, context.args[0])
+        return
+    me, tr = context.me, context.tr
+    _ = tr.gettext
+    if me.registered:
+        await message.reply_text(_("Welcome back!") + "\n\n" + help_text(me, tr))
+    else:
+        await message.reply_text(
+            about_text(tr) + "\n\n" + _("To take part you need an invitation link from the "
+                                        "integration coordinator."))
+    if me.person and me.person.language is None:
+        await _ask_language(message, tr)
+
+
+async def _redeem(message: Message, context: KotobotContext, code: str) -> None:
+    services, me = context.services, context.me
+    tr = context.tr
+    _ = tr.gettext
+    assert me.person is not None
+    invitation = await services.storage.invitation(code[:64])
+    problem = check_invitation(invitation, services.clock())
+    if problem is None and invitation is not None:
+        if not await services.storage.redeem_invitation(invitation.code, me.person.id,
+                                                        services.clock()):
+            problem = InvitationProblem.USED
+    if problem is not None or invitation is None:
+        texts = {
+            InvitationProblem.UNKNOWN: _("This invitation link is not valid."),
+            InvitationProblem.USED: _("This invitation link has already been used."),
+            InvitationProblem.EXPIRED: _("This invitation link has expired."),
+        }
+        await message.reply_text(
+            texts[problem or InvitationProblem.UNKNOWN] + " " + _(
+                "Please ask the integration coordinator for a new one.") + "\n\n" + about_text(tr))
+        return
+    who = me.person.name or str(me.telegram_id)
+    if invitation.role is Role.COUNCIL:
+        await message.reply_text(_(
+            "Welcome! You are now registered as a member of the Multicultural Council. "
+            "You will receive the yearly digest here."))
+        await tell_coordinators(context, lambda t: t.gettext(
+            "{name} joined as a member of the Multicultural Council.").format(name=who))
+    else:
+        unit = unit_name(services.catalogue, invitation.unit_id, tr)
+        await message.reply_text(_(
+            "Welcome! You are now a contact person for {unit}. When a reporting round is open, "
+            "/report walks you through your unit's measures.").format(unit=unit))
+        await tell_coordinators(context, lambda t: t.gettext(
+            "{name} joined as a contact person for {unit}.").format(
+            name=who, unit=unit_name(services.catalogue, invitation.unit_id, t)))
+    if me.person.language is None:
+        await _ask_language(message, tr)
+
+
+async def _ask_language(message: Message, tr: Translator) -> None:
+    _ = tr.gettext
+    await message.reply_text(_("Which language do you want to use?"), reply_markup=language_keyboard())
+
+
+async def language_command(update: Update, context: KotobotContext) -> None:
+    assert update.effective_message is not None
+    await _ask_language(update.effective_message, context.tr)
+
+
+async def language_button(update: Update, context: KotobotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    services, me = context.services, context.me
+    try:
+        (code,) = callbacks.unpack(query.data, callbacks.LANGUAGE, 1)
+        if code not in ("fi", "sv", "en"):
+            raise BadCallback(code)
+    except BadCallback:
+        await refuse(query.message if isinstance(query.message, Message) else None, context,
+                     "stale_button", query)
+        return
+    assert me.person is not None
+    await services.storage.set_language(me.person.id, code)
+    tr = services.translators[code]
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(tr.gettext("The language is now English."))
+
+
+async def cancel_command(update: Update, context: KotobotContext) -> None:
+    _ = context.tr.gettext
+    assert update.effective_message is not None
+    if context.me.person is not None:
+        await context.services.storage.clear_session(context.me.person.id)
+    await update.effective_message.reply_text(_(
+        "Stopped. Everything you answered is saved; /report continues where you left off."))
+
+
+async def help_command(update: Update, context: KotobotContext) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(help_text(context.me, context.tr))
+
+
+async def unknown_command(update: Update, context: KotobotContext) -> None:
+    _ = context.tr.gettext
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(_("I don't know that command. /help lists what you can do."))
+
+
+async def text_message(update: Update, context: KotobotContext) -> None:
+    """Typed text: an answer if the report is waiting for one, otherwise a short hint."""
+    if await typed_answer(update, context):
+        return
+    _ = context.tr.gettext
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        _("I'm not waiting for a message right now. /report continues your report; /help lists "
+          "what you can do."), parse_mode=ParseMode.HTML)
+
+
+async def unknown_button(update: Update, context: KotobotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    await refuse(query.message if isinstance(query.message, Message) else None, context,
+                 "stale_button", query)

@@ -1,0 +1,71 @@
+"""/remind and the "nudge them all" button: a reminder now, to everyone still pending."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+
+from bot import callbacks
+from bot.callbacks import BadCallback
+from bot.domain.rounds import current_round
+from bot.handlers.admin import coordinators_only
+from bot.handlers.common import refuse
+from bot.services import KotobotContext
+from bot.storage import Round
+from scheduler.jobs import plan_of
+from scheduler.planning import current_step, deadline_end
+from scheduler.reminders import send_reminders
+
+
+async def remind_round(message: Message, context: KotobotContext, round_: Round) -> None:
+    services, tr = context.services, context.tr
+    _ = tr.gettext
+    now, tz = services.clock(), services.settings.tz
+    plan = plan_of(round_)
+    step = current_step(plan, now, tz)
+    manual_key = f"manual:{now.astimezone(tz).date().isoformat()}"
+    result = await send_reminders(
+        context.bot, services, round_, manual_key, overdue=now >= deadline_end(plan, tz),
+        also_claims=(str(step.step),) if step else ())
+    lines = [tr.ngettext("Sent {count} reminder.", "Sent {count} reminders.", result.sent)
+             .format(count=result.sent)]
+    if result.already_sent:
+        lines.append(_("{count} had already been reminded today.").format(count=result.already_sent))
+    if result.unreachable:
+        lines.append(_("{count} could not be reached (they have blocked the bot).")
+                     .format(count=result.unreachable))
+    if result.failed:
+        lines.append(_("{count} failed for now and will be retried.").format(count=result.failed))
+    if result.units_without_contact:
+        lines.append(_("Units with no contact person: {count} (see /people).")
+                     .format(count=len(result.units_without_contact)))
+    await message.reply_text("\n".join(lines))
+
+
+@coordinators_only
+async def remind_command(update: Update, context: KotobotContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    round_ = current_round(await context.services.storage.rounds())
+    if round_ is None or not round_.is_open:
+        await message.reply_text(context.tr.gettext("There is no open reporting round at the moment."))
+        return
+    await remind_round(message, context, round_)
+
+
+@coordinators_only
+async def nudge_button(update: Update, context: KotobotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None and isinstance(query.message, Message)
+    try:
+        (year_t,) = callbacks.unpack(query.data, callbacks.NUDGE_ALL, 1)
+        round_ = await context.services.storage.round(callbacks.year_of(year_t))
+        if round_ is None:
+            raise BadCallback(year_t)
+    except BadCallback:
+        await refuse(query.message, context, "stale_button", query)
+        return
+    if not round_.is_open:
+        await refuse(query.message, context, "round_closed", query)
+        return
+    await query.answer()
+    await remind_round(query.message, context, round_)

@@ -1,0 +1,322 @@
+"""The guided report: /report, its buttons, typed answers, the review and /status.
+
+There is no in-memory conversation state. Where a person is lives in the `sessions`
+table (one row per person: round, unit, step key) and every answer is written the moment
+it arrives, so a restart loses nothing: the next message or button press is read against
+the stored step, and /report resumes at the first unanswered step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Message, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from bot import callbacks
+from bot.callbacks import BadCallback, UnitRef
+from bot.domain.answers import CHOICES, InvalidAnswer, Status, parse_number, parse_text
+from bot.domain.reporting import NotAllowed, UnitReport
+from bot.domain.rounds import current_round
+from bot.domain.walk import Step, StepKind, position_of
+from bot.handlers.common import refuse, send_blocks, tell_coordinators
+from bot.keyboards import (
+    expects_number,
+    expects_text,
+    is_button_kind,
+    review_keyboard,
+    step_keyboard,
+    unit_choice_keyboard,
+)
+from bot.services import KotobotContext
+from bot.views import answered_line, review_blocks, status_blocks, step_text, unit_name
+
+
+async def report_command(update: Update, context: KotobotContext) -> None:
+    """/report: pick a unit if there are several, then resume at the first unanswered step."""
+    me, tr, services = context.me, context.tr, context.services
+    _ = tr.gettext
+    message = update.effective_message
+    assert message is not None
+    if not me.units:
+        await message.reply_text(_("You are not a contact person for any unit, so there is "
+                                   "nothing for you to report."))
+        return
+    round_ = current_round(await services.storage.rounds())
+    if round_ is None or not round_.is_open:
+        await message.reply_text(_("There is no open reporting round at the moment. "
+                                   "You will get a message when one opens."))
+        return
+    units = sorted(me.units, key=lambda u: unit_name(services.catalogue, u, tr))
+    if len(units) == 1:
+        await show_next(message, context, round_.year, units[0])
+        return
+    choices = []
+    for unit_id in units:
+        report = await services.reporting.report(unit_id, round_)
+        done = "✅ " if report.submission else ""
+        choices.append((unit_id, f"{done}{unit_name(services.catalogue, unit_id, tr)} "
+                                 f"({report.answered_count}/{len(report.steps)})"))
+    await message.reply_text(
+        _("Which unit are you reporting for?"),
+        reply_markup=unit_choice_keyboard(services.catalogue, tr, round_.year, choices))
+
+
+async def show_next(message: Message, context: KotobotContext, year: int, unit_id: str,
+                    after: int | None = None, saved_note: str = "") -> None:
+    """Show the next unanswered step (after `after` if given), or the review."""
+    services = context.services
+    try:
+        round_ = await services.reporting.check(context.me, unit_id, year)
+    except NotAllowed as refusal:
+        await refuse(message, context, refusal.reason)
+        return
+    report = await services.reporting.report(unit_id, round_)
+    if not report.due:
+        _ = context.tr.gettext
+        await message.reply_text(_("{unit} has no measures due in {year}.").format(
+            unit=unit_name(services.catalogue, unit_id, context.tr), year=year))
+        return
+    position = _next_unanswered(report, after)
+    if position is None:
+        await show_review(message, context, report, saved_note)
+    else:
+        await show_step(message, context, report, position, saved_note)
+
+
+def _next_unanswered(report: UnitReport, after: int | None) -> int | None:
+    start = 0 if after is None else after + 1
+    for position in list(range(start, len(report.steps))) + list(range(0, start)):
+        if report.steps[position].key not in report.answers:
+            return position
+    return None
+
+
+async def show_step(message: Message, context: KotobotContext, report: UnitReport, position: int,
+                    saved_note: str = "") -> None:
+    services, me, tr = context.services, context.me, context.tr
+    step = report.steps[position]
+    assert me.person is not None
+    warn = expects_text(step) and not me.person.privacy_warned
+    if warn:
+        await services.storage.mark_privacy_warned(me.person.id)
+    await services.storage.set_session(me.person.id, report.round.year, report.unit_id, step.key,
+                                       services.clock())
+    await message.reply_text(
+        step_text(services.catalogue, tr, report, position, warn, saved_note),
+        parse_mode=ParseMode.HTML,
+        reply_markup=step_keyboard(services.catalogue, tr, report.round.year, report.unit_id,
+                                   position, step, step.key in report.answers,
+                                   step.key in report.previous))
+
+
+async def show_review(message: Message, context: KotobotContext, report: UnitReport,
+                      saved_note: str = "") -> None:
+    services, tr = context.services, context.tr
+    assert context.me.person is not None
+    await services.storage.clear_session(context.me.person.id)
+    blocks = review_blocks(services.catalogue, tr, report)
+    if saved_note:
+        blocks.insert(0, saved_note)
+    missing = sum(1 for step in report.steps if step.key not in report.answers)
+    await send_blocks(message, blocks, review_keyboard(
+        services.catalogue, tr, report.round.year, report.unit_id, missing,
+        report.submission is not None))
+
+
+async def answer_button(update: Update, context: KotobotContext) -> None:
+    """An answer or navigation button of a step: decode, re-check, save, move on."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and isinstance(query.message, Message)
+    services = context.services
+    try:
+        prefix = query.data.split(":", 1)[0]
+        year_t, unit_t, pos_t, check, value = callbacks.unpack(query.data, prefix, 5)
+        year, position = callbacks.year_of(year_t), callbacks.position_of(pos_t)
+        unit_id = UnitRef.decode(unit_t, services.catalogue).unit_id
+        round_ = await services.reporting.check(context.me, unit_id, year)
+        report = await services.reporting.report(unit_id, round_)
+        if position >= len(report.steps) or report.steps[position].check != check:
+            raise BadCallback(query.data)
+    except BadCallback:
+        await refuse(query.message, context, "stale_button", query)
+        return
+    except NotAllowed as refusal:
+        await refuse(query.message, context, refusal.reason, query)
+        return
+    await query.answer()
+    step = report.steps[position]
+    if prefix == callbacks.NAVIGATE:
+        await _drop_keyboard(query.message)
+        target = position - 1 if value == "back" else position + 1
+        if value not in ("back", "skip") or target < 0:
+            await refuse(query.message, context, "stale_button")
+        elif target >= len(report.steps):
+            await show_review(query.message, context, report)
+        else:
+            await show_step(query.message, context, report, target)
+        return
+    stored = _button_value(step, value, report)
+    if stored is None:
+        await refuse(query.message, context, "stale_button")
+        return
+    await services.reporting.record(context.me, unit_id, year, step, stored)
+    note = answered_line(context.tr, step, stored)
+    await _drop_keyboard(query.message, note)
+    await show_next(query.message, context, year, unit_id, after=position)
+
+
+def _button_value(step: Step, value: str, report: UnitReport) -> Any:
+    """The value a button stands for at this step, or None if it does not belong here."""
+    if value == "same":
+        previous = report.previous.get(step.key)
+        return previous.value if previous is not None else None
+    if step.kind is StepKind.COMMENT:
+        return "" if value == "none" else None
+    if step.kind is StepKind.STATUS:
+        allowed = {s.value for s in Status}
+        if value == Status.ONGOING and not step.due.entry.measure.schedule.continuous:
+            return None
+        return value if value in allowed else None
+    assert step.field is not None
+    return value if value in CHOICES.get(step.field.kind, ()) else None
+
+
+async def _drop_keyboard(message: Message, note: str = "") -> None:
+    """Freeze an answered step: remove its buttons and add what was saved."""
+    try:
+        if note and message.text_html:
+            await message.edit_text(f"{message.text_html}\n\n{note}", parse_mode=ParseMode.HTML)
+        else:
+            await message.edit_reply_markup(None)
+    except TelegramError:
+        pass  # an old message may no longer be editable; the answer is saved regardless
+
+
+async def typed_answer(update: Update, context: KotobotContext) -> bool:
+    """A typed message during the report. Returns False when no step is waiting for text."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    services, me, tr = context.services, context.me, context.tr
+    _ = tr.gettext
+    if me.person is None:
+        return False
+    session = await services.storage.session(me.person.id)
+    if session is None:
+        return False
+    try:
+        round_ = await services.reporting.check(me, session.unit_id, session.year)
+    except NotAllowed as refusal:
+        await services.storage.clear_session(me.person.id)
+        await refuse(message, context, refusal.reason)
+        return True
+    report = await services.reporting.report(session.unit_id, round_)
+    position = position_of(report.steps, session.step_key)
+    if position is None:
+        return False
+    step = report.steps[position]
+    if is_button_kind(step):
+        await message.reply_text(_("Please answer with the buttons below the question."))
+        await show_step(message, context, report, position)
+        return True
+    try:
+        if expects_number(step):
+            assert step.field is not None
+            value: Any = parse_number(message.text, step.field.kind)
+        else:
+            value = parse_text(message.text)
+    except InvalidAnswer as problem:
+        await message.reply_text(_invalid_text(problem, context))
+        await show_step(message, context, report, position)
+        return True
+    await services.reporting.record(me, session.unit_id, session.year, step, value)
+    await show_next(message, context, session.year, session.unit_id, after=position,
+                    saved_note=answered_line(tr, step, value))
+    return True
+
+
+def _invalid_text(problem: InvalidAnswer, context: KotobotContext) -> str:
+    tr = context.tr
+    _ = tr.gettext
+    limit = tr.number(problem.limit) if problem.limit is not None else ""
+    messages = {
+        "not_a_number": _("That is not a number. Please type digits only, for example 12 or 12,5."),
+        "negative": _("The number cannot be negative. Please type 0 or more."),
+        "not_whole": _("Please type a whole number, for example 12."),
+        "too_large": _("That number is larger than {limit}. Please check it and type it again."),
+        "over_100": _("A percentage is between 0 and 100. Please type it again."),
+        "empty": _("The answer is empty. Please type your answer."),
+        "too_long": _("The answer is too long: at most {limit} characters, please."),
+    }
+    return messages[problem.reason].format(limit=limit)
+
+
+async def start_report_button(update: Update, context: KotobotContext) -> None:
+    """The unit-choice button, also carried by reminders: start or resume that unit."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and isinstance(query.message, Message)
+    try:
+        year_t, unit_t = callbacks.unpack(query.data, callbacks.START_REPORT, 2)
+        year = callbacks.year_of(year_t)
+        unit_id = UnitRef.decode(unit_t, context.services.catalogue).unit_id
+    except BadCallback:
+        await refuse(query.message, context, "stale_button", query)
+        return
+    await query.answer()
+    await show_next(query.message, context, year, unit_id)
+
+
+async def review_button(update: Update, context: KotobotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None and isinstance(query.message, Message)
+    services, tr = context.services, context.tr
+    _ = tr.gettext
+    try:
+        year_t, unit_t, action = callbacks.unpack(query.data, callbacks.REVIEW, 3)
+        year = callbacks.year_of(year_t)
+        unit_id = UnitRef.decode(unit_t, services.catalogue).unit_id
+        if action not in ("submit", "missing", "restart"):
+            raise BadCallback(action)
+        round_ = await services.reporting.check(context.me, unit_id, year)
+    except BadCallback:
+        await refuse(query.message, context, "stale_button", query)
+        return
+    except NotAllowed as refusal:
+        await refuse(query.message, context, refusal.reason, query)
+        return
+    await query.answer()
+    await _drop_keyboard(query.message)
+    report = await services.reporting.report(unit_id, round_)
+    if action == "missing":
+        await show_next(query.message, context, year, unit_id)
+    elif action == "restart":
+        await show_step(query.message, context, report, 0)
+    elif await services.reporting.submit(context.me, unit_id, year):
+        name = unit_name(services.catalogue, unit_id, tr)
+        await query.message.reply_text(_(
+            "Thank you! The report of {unit} for {year} is submitted. You can still change "
+            "answers with /report until the round closes.").format(unit=name, year=year))
+        await tell_coordinators(context, lambda t: t.gettext(
+            "{unit} submitted its report for {year}.").format(
+            unit=unit_name(services.catalogue, unit_id, t), year=year))
+    else:
+        await query.message.reply_text(_("This report was already submitted."))
+
+
+async def status_command(update: Update, context: KotobotContext) -> None:
+    """/status: for each of the person's units, what is due, done and missing."""
+    services, me, tr = context.services, context.me, context.tr
+    _ = tr.gettext
+    message = update.effective_message
+    assert message is not None
+    round_ = current_round(await services.storage.rounds())
+    if round_ is None:
+        await message.reply_text(_("No reporting round has been opened yet."))
+        return
+    if not me.units:
+        await message.reply_text(_("You are not a contact person for any unit. "
+                                   "Coordinators and the council see the overall picture with /summary."))
+        return
+    reports = [await services.reporting.report(unit_id, round_) for unit_id in sorted(me.units)]
+    await send_blocks(message, status_blocks(services.catalogue, tr, reports))

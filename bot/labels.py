@@ -1,0 +1,47 @@
+"""Translated labels for stored values (statuses, milestones, yes/no, numbers, comments)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.catalogue.models import IndicatorKind
+from bot.domain.answers import Milestone, Status, YesNo
+from bot.domain.walk import Step, StepKind
+from bot.i18n import Translator
+
+
+def status_label(status: str, tr: Translator) -> str:
+    _ = tr.gettext
+    return {
+        Status.NOT_STARTED: _("Not started"),
+        Status.IN_PROGRESS: _("In progress"),
+        Status.DONE: _("Done"),
+        Status.ONGOING: _("Ongoing"),
+    }.get(status, status)
+
+
+def choice_label(kind: IndicatorKind, value: str, tr: Translator) -> str:
+    _ = tr.gettext
+    if kind is IndicatorKind.MILESTONE:
+        return {Milestone.DONE: _("Done"), Milestone.PARTLY: _("Partly"),
+                Milestone.NOT_YET: _("Not yet")}.get(value, value)
+    return {YesNo.YES: _("Yes"), YesNo.NO: _("No")}.get(value, value)
+
+
+def value_label(step: Step, value: Any, tr: Translator) -> str:
+    """An answer as a person reads it, in their language."""
+    _ = tr.gettext
+    if step.kind is StepKind.STATUS:
+        return status_label(value, tr)
+    if step.kind is StepKind.COMMENT:
+        return str(value) if value else _("no comment")
+    assert step.field is not None
+    kind = step.field.kind
+    if kind in (IndicatorKind.MILESTONE, IndicatorKind.YESNO):
+        return choice_label(kind, value, tr)
+    if kind.numeric and isinstance(value, (int, float)):
+        text = tr.number(value)
+        if kind is IndicatorKind.PERCENT:
+            return f"{text} %"
+        return f"{text} {tr.text(step.field.unit)}" if step.field.unit else text
+    return str(value)

@@ -1,0 +1,169 @@
+"""Message texts for the guided report, the review and /status (Telegram HTML).
+
+Catalogue texts are escaped; every literal is translated first and formatted after.
+Long texts are built as blocks so they can be split between messages at block borders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+
+from bot.catalogue.describe import schedule_label, target_label
+from bot.catalogue.index import CatalogueIndex
+from bot.domain.reporting import UnitReport
+from bot.domain.walk import Step, StepKind
+from bot.i18n import Translator
+from bot.keyboards import expects_number, expects_text
+from bot.labels import value_label
+
+TELEGRAM_LIMIT = 4096
+
+
+def unit_name(index: CatalogueIndex, unit_id: str, tr: Translator) -> str:
+    unit = index.units.get(unit_id)
+    return tr.text(unit.name) if unit else unit_id
+
+
+def step_text(index: CatalogueIndex, tr: Translator, report: UnitReport, position: int,
+              privacy_warning: bool, saved_note: str = "") -> str:
+    _ = tr.gettext
+    step = report.steps[position]
+    entry = step.due.entry
+    lines = []
+    if saved_note:
+        lines += [saved_note, ""]
+    lines.append(_("<b>{unit}</b> · report {year} · measure {number}/{total}").format(
+        unit=escape(unit_name(index, report.unit_id, tr)), year=report.round.year,
+        number=step.measure_no, total=len(report.due)))
+    lines.append(f"<i>{escape(tr.text(entry.theme.title))} › {escape(tr.text(entry.goal.text))}</i>")
+    lines.append(f"<b>{escape(tr.text(entry.measure.text))}</b>")
+    schedule = _("Schedule: {schedule}").format(schedule=schedule_label(entry.measure.schedule, tr))
+    if step.due.carried_over:
+        schedule += " · " + _("carried over from an earlier year, late")
+    lines += [schedule, ""]
+    if step.kind is StepKind.STATUS:
+        lines.append(_("What is the status of this measure?"))
+    elif step.kind is StepKind.COMMENT:
+        lines.append(_("Anything to add about this measure? Type a comment, or press “No comment”."))
+    else:
+        assert step.field is not None
+        indicator = index.fields[step.field.id][0]
+        lines.append(_("Indicator: {indicator}").format(indicator=escape(tr.text(indicator.text))))
+        lines.append(f"<b>{escape(tr.text(step.field.question))}</b>")
+        if step.field.target:
+            lines.append(_("Target: {target}").format(target=target_label(step.field.target, tr)))
+        if expects_number(step):
+            lines.append(_("Type a number, for example 12 or 12,5."))
+    if expects_text(step):
+        if step.kind is StepKind.FIELD:
+            lines.append(_("Type your answer."))
+        if privacy_warning:
+            lines.append(_("⚠ Please do not write personal data about individual residents "
+                           "(names, health, situations that identify a person)."))
+    previous = report.previous.get(step.key)
+    if previous is not None and step.kind is not StepKind.COMMENT:
+        lines.append(_("Last year ({year}): {value}").format(
+            year=previous.year, value=escape(value_label(step, previous.value, tr))))
+    current = report.answers.get(step.key)
+    if current is not None:
+        lines.append(_("Current answer: {value}").format(
+            value=escape(value_label(step, current.value, tr))))
+    return "\n".join(lines)
+
+
+def answered_line(tr: Translator, step: Step, value: object) -> str:
+    _ = tr.gettext
+    return _("✓ Saved: {value}").format(value=escape(value_label(step, value, tr)))
+
+
+def review_blocks(index: CatalogueIndex, tr: Translator, report: UnitReport) -> list[str]:
+    """The review as blocks: a header, then one block per measure."""
+    _ = tr.gettext
+    missing = sum(1 for step in report.steps if step.key not in report.answers)
+    header = [_("<b>{unit}</b> · report {year}").format(
+        unit=escape(unit_name(index, report.unit_id, tr)), year=report.round.year)]
+    if report.submission:
+        header.append(_("✅ Submitted on {date}.").format(
+            date=tr.date(report.submission.submitted_at.date())))
+    if missing:
+        header.append(tr.ngettext("{count} question is still unanswered.",
+                                  "{count} questions are still unanswered.", missing
+                                  ).format(count=missing))
+    else:
+        header.append(_("Every question is answered. Please check your answers."))
+    blocks = ["\n".join(header)]
+    by_measure: dict[int, list[Step]] = {}
+    for step in report.steps:
+        by_measure.setdefault(step.measure_no, []).append(step)
+    for number, steps in by_measure.items():
+        measure = steps[0].due.entry.measure
+        lines = [f"<b>{number}. {escape(tr.text(measure.text))}</b>"]
+        for step in steps:
+            answer = report.answers.get(step.key)
+            shown = escape(value_label(step, answer.value, tr)) if answer else _("— not answered")
+            lines.append(f"{escape(_step_title(step, tr))}: {shown}")
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def _step_title(step: Step, tr: Translator) -> str:
+    _ = tr.gettext
+    if step.kind is StepKind.STATUS:
+        return _("Status")
+    if step.kind is StepKind.COMMENT:
+        return _("Comment")
+    assert step.field is not None
+    return tr.text(step.field.question)
+
+
+def status_blocks(index: CatalogueIndex, tr: Translator, reports: Iterable[UnitReport]) -> list[str]:
+    """/status: per unit, what is due, answered and missing, with the deadline."""
+    _ = tr.gettext
+    blocks = []
+    for report in reports:
+        answered = report.answered_count
+        lines = [_("<b>{unit}</b> · report {year}").format(
+            unit=escape(unit_name(index, report.unit_id, tr)), year=report.round.year)]
+        lines.append(_("Deadline: {date}").format(date=tr.date(report.round.deadline)))
+        lines.append(tr.ngettext("{count} measure due", "{count} measures due",
+                                 len(report.due)).format(count=len(report.due)))
+        lines.append(_("Answered: {answered}/{total}").format(answered=answered,
+                                                              total=len(report.steps)))
+        if report.submission:
+            lines.append(_("✅ Submitted on {date}.").format(
+                date=tr.date(report.submission.submitted_at.date())))
+        else:
+            lines.append(_("Not submitted yet."))
+            missing = [d for d in report.due
+                       if any(s.key not in report.answers for s in report.steps if s.due is d)]
+            for item in missing[:10]:
+                lines.append("• " + escape(tr.text(item.entry.measure.text)))
+            if len(missing) > 10:
+                lines.append(_("… and {count} more").format(count=len(missing) - 10))
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def split_blocks(blocks: list[str], limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Join blocks into as few messages as fit `limit`, splitting only between blocks
+    (or, for one oversized block, between lines)."""
+    messages: list[str] = []
+    current = ""
+    pieces: list[str] = []
+    for block in blocks:
+        if len(block) > limit:
+            pieces.extend(block.split("\n"))
+        else:
+            pieces.append(block)
+    for piece in pieces:
+        piece = piece[:limit]
+        candidate = f"{current}\n\n{piece}" if current else piece
+        if len(candidate) > limit:
+            messages.append(current)
+            current = piece
+        else:
+            current = candidate
+    if current:
+        messages.append(current)
+    return messages

@@ -1,0 +1,83 @@
+"""Running the real bot against the fake Telegram server, with a clock the test controls."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.main import build_application
+from bot.services import Services
+from fake_telegram import BotMessage, FakeTelegram, FakeUser
+
+COORDINATOR_ID = 1000
+
+
+@dataclass
+class Clock:
+    """The bot's notion of now; tests move it instead of sleeping."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+    def set(self, when: datetime) -> None:
+        self.now = when
+
+
+def make_settings(tg: FakeTelegram, database: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "token": tg.token, "api_base_url": tg.base_url, "database": database,
+        "coordinators": frozenset({COORDINATOR_ID}),
+    }
+    values.update(overrides)
+    return Settings.model_validate(values)
+
+
+@asynccontextmanager
+async def running_bot(settings: Settings, clock: Clock) -> AsyncIterator[Application]:
+    """Start the Application as `run_polling` would (post_init included) and stop it after."""
+    application = build_application(settings, clock)
+    await application.initialize()
+    assert application.post_init is not None
+    await application.post_init(application)
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0, timeout=1)
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+        assert application.post_shutdown is not None
+        await application.post_shutdown(application)
+
+
+def services_of(application: Application) -> Services:
+    services: Services = application.bot_data["services"]
+    return services
+
+
+async def say(tg: FakeTelegram, user: FakeUser, text: str) -> BotMessage:
+    """Send text and return the bot's next reply."""
+    await tg.send(user, text)
+    return await tg.next_reply(user)
+
+
+async def press(tg: FakeTelegram, user: FakeUser, message: BotMessage, button: str) -> BotMessage:
+    """Press a button and return the bot's next *new* message (skipping the pressed message's edit)."""
+    await tg.press(user, message, button)
+    while True:
+        reply = await tg.next_reply(user)
+        if reply.message_id != message.message_id:
+            return reply

@@ -1,0 +1,180 @@
+"""End to end: a contact reports every due measure of their unit, on a phone, in each
+language; bad input, forged buttons, a restart halfway, submitting, and /status."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fake_telegram import BotMessage, FakeTelegram, FakeUser
+from harness import COORDINATOR_ID, Clock, make_settings, press, running_bot, say
+from test_e2e_people import invite
+
+from bot.callbacks import ANSWER, UnitRef, pack
+from bot.catalogue.loader import load_catalogue
+
+PROGRESS = re.compile(r"measure (\d+)/(\d+)")
+
+
+async def open_round(tg: FakeTelegram, *args: str) -> str:
+    coordinator = tg.user(COORDINATOR_ID, first_name="Hanna", language_code="fi")
+    tg.drain(coordinator)
+    reply = await say(tg, coordinator, "/round open " + " ".join(args))
+    return reply.plain
+
+
+async def join(tg: FakeTelegram, user_id: int, unit: str, language: str = "en",
+               name: str = "Aino") -> FakeUser:
+    code = await invite(tg, unit)
+    contact = tg.user(user_id, first_name=name, language_code=language)
+    await say(tg, contact, f"/start {code}")
+    assert name in (await tg.next_reply(tg.user(COORDINATOR_ID))).plain  # the joined note
+    return contact
+
+
+def is_review(message: BotMessage) -> bool:
+    return any("Submit" in text for text in message.button_texts())
+
+
+async def answer_in_english(tg: FakeTelegram, user: FakeUser, step: BotMessage) -> BotMessage:
+    """Answer one step the way a diligent contact would; returns the bot's next step."""
+    buttons = step.button_texts()
+    for choice in ("In progress", "Partly", "Yes", "No comment"):
+        if choice in buttons:
+            return await press(tg, user, step, choice)
+    if "Type a number" in step.plain:
+        return await say(tg, user, "12")
+    if "Type your answer" in step.plain:
+        return await say(tg, user, "Went well.")
+    raise AssertionError(f"unexpected step: {step.plain} {buttons}")
+
+
+async def test_contact_reports_every_due_measure_and_submits(tg: FakeTelegram, bot: object) -> None:
+    assert "2026" in await open_round(tg)
+    contact = await join(tg, 20, "welcome-office")
+    step = await say(tg, contact, "/report")
+    assert "Welcome Office" in step.plain and "measure 1/3" in step.plain
+    assert "What is the status of this measure?" in step.plain
+    seen = set()
+    while not is_review(step):
+        match = PROGRESS.search(step.plain)
+        assert match, step.plain
+        seen.add(int(match.group(1)))
+        step = await answer_in_english(tg, contact, step)
+    assert seen == {1, 2, 3}
+    assert "Every question is answered" in step.plain
+    assert step.plain.count("In progress") == 3
+    await tg.press(contact, step, "✅ Submit")
+    thanks = await press_result(tg, contact, step)
+    assert "submitted" in thanks.plain
+    coordinator = tg.user(COORDINATOR_ID)
+    note = await tg.next_reply(coordinator)
+    assert "Welcome Office" in note.plain
+    status = await say(tg, contact, "/status")
+    assert "Submitted on" in status.plain and "31 Jan 2027" in status.plain
+
+
+async def press_result(tg: FakeTelegram, user: FakeUser, pressed: BotMessage) -> BotMessage:
+    while True:
+        reply = await tg.next_reply(user)
+        if reply.message_id != pressed.message_id:
+            return reply
+
+
+async def test_bad_numbers_get_a_clear_answer_and_the_question_again(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg)
+    contact = await join(tg, 20, "employment-services")
+    step = await say(tg, contact, "/report")
+    step = await press(tg, contact, step, "In progress")
+    assert "Type a number" in step.plain
+    for bad, explanation in (("twelve", "not a number"), ("-4", "cannot be negative"),
+                             ("2,5", "whole number"), ("99999999", "larger than")):
+        await tg.send(contact, bad)
+        error, again = await tg.replies(contact, 2)
+        assert explanation in error.plain, (bad, error.plain)
+        assert again.plain.endswith(step.plain.split("\n")[-1]) or "Type a number" in again.plain
+    accepted = await say(tg, contact, "1 200")
+    assert "✓ Saved: 1,200" in accepted.plain
+
+
+async def test_buttons_are_rechecked_forged_and_foreign_ones_refused(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg)
+    contact = await join(tg, 20, "employment-services")
+    step = await say(tg, contact, "/report")
+    await tg.press_data(contact, step, "a:2026:0-ffff:0:abcd:done")
+    assert "no longer valid" in (await tg.next_reply(contact)).plain
+    index = load_catalogue()
+    foreign = pack(ANSWER, 2026, UnitRef("welcome-office").encode(index), 0, "0000", "done")
+    await tg.press_data(contact, step, foreign)
+    assert "only see and answer your own units" in (await tg.next_reply(contact)).plain
+    await tg.press_data(contact, step, "garbage")
+    assert "no longer valid" in (await tg.next_reply(contact)).plain
+    status = await say(tg, contact, "/status")
+    assert "Answered: 0/" in status.plain  # nothing was written
+
+
+async def test_restart_halfway_loses_nothing(tg: FakeTelegram, clock: Clock, tmp_path: Path) -> None:
+    settings = make_settings(tg, tmp_path / "kotobot.sqlite3")
+    tg.user(COORDINATOR_ID, first_name="Hanna", language_code="fi")
+    async with running_bot(settings, clock):
+        await open_round(tg)
+        contact = await join(tg, 20, "employment-services")
+        step = await say(tg, contact, "/report")
+        step = await press(tg, contact, step, "Done")
+        assert "Type a number" in step.plain
+    async with running_bot(settings, clock):
+        resumed = await say(tg, contact, "7")  # the number the bot was waiting for
+        assert "✓ Saved: 7" in resumed.plain and "Type a number" in resumed.plain
+    async with running_bot(settings, clock):
+        again = await say(tg, contact, "/report")
+        assert "Type a number" in again.plain and "measure 1/1" in again.plain
+        step = await say(tg, contact, "3")
+        assert "No comment" in step.button_texts()
+        review = await press(tg, contact, step, "No comment")
+        assert is_review(review) and "Done" in review.plain and "7" in review.plain
+
+
+async def test_report_in_finnish_and_swedish(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg)
+    finn = await join(tg, 20, "employment-services", language="fi", name="Aino")
+    swede = await join(tg, 21, "green-areas", language="sv", name="Bo")
+    step = await say(tg, finn, "/report")
+    assert "Työllisyyspalvelut" in step.plain and "Työvalmennuksen tukimahdollisuudet" in step.plain
+    assert "Työ ›" in step.plain and "jatkuva" in step.plain.lower()
+    step = await say(tg, swede, "/report")
+    assert "Grönområdesenheten" in step.plain and "Förankring av stadsodlingsverksamhet" in step.plain
+    assert "2023–2026" in step.plain
+    status = await say(tg, finn, "/status")
+    assert "31.1.2027" in status.plain
+    status = await say(tg, swede, "/status")
+    assert "2027-01-31" in status.plain
+
+
+async def test_skip_back_and_no_change_since_last_year(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg, "2025", "2026-01-31")
+    contact = await join(tg, 20, "employment-services")
+    step = await say(tg, contact, "/report")
+    step = await press(tg, contact, step, "Ongoing")
+    step = await say(tg, contact, "5")
+    skipped = await press(tg, contact, step, "Skip ➡")
+    back = await press(tg, contact, skipped, "⬅ Back")
+    assert "Type a number" in back.plain
+    coordinator = tg.user(COORDINATOR_ID)
+    await say(tg, coordinator, "/round close 2025")
+    await open_round(tg, "2026")
+    step = await say(tg, contact, "/report")
+    assert "Last year (2025): Ongoing" in step.plain
+    step = await press(tg, contact, step, "No change since last year")
+    assert "Last year (2025): 5" in step.plain
+
+
+async def test_closed_round_refuses_answers(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg)
+    contact = await join(tg, 20, "employment-services")
+    step = await say(tg, contact, "/report")
+    coordinator = tg.user(COORDINATOR_ID)
+    await say(tg, coordinator, "/round close 2026")
+    await tg.press(contact, step, "Done")
+    refusal = await press_result(tg, contact, step)
+    assert "closed" in refusal.plain
+    assert "no open reporting round" in (await say(tg, contact, "/report")).plain
