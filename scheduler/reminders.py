@@ -1,0 +1,98 @@
+"""Sending reminders: each pending unit's contacts, once per ladder step, in their language.
+
+Every reminder is claimed in the database (round, unit, person, step) *before* it is sent,
+under a uniqueness rule, so overlapping jobs, a restart mid fan-out, or /remind meeting a
+scheduled step can never send it twice. A send that fails for a passing reason (network,
+rate limit beyond the limiter's retries) releases its claim so the next tick retries it;
+a person who has blocked the bot keeps the claim, is marked unreachable, and the
+coordinator is told once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+
+from bot.keyboards import start_report_keyboard
+from bot.notices import reminder_text, tell_coordinators
+from bot.services import Services
+from bot.storage import Person, Round
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FanOut:
+    """What one fan-out did, for the coordinator's answer and for logs."""
+
+    sent: int = 0
+    already_sent: int = 0
+    unreachable: int = 0
+    failed: int = 0
+    units_without_contact: list[str] | None = None
+
+
+async def send_reminders(bot: Bot, services: Services, round_: Round, step_key: str,
+                         overdue: bool, also_claims: tuple[str, ...] = ()) -> FanOut:
+    """Remind every contact of every unit with pending work in `round_`, once per step_key.
+
+    `also_claims` are further step keys claimed at the same time (a manual /remind claims
+    the current scheduled step too, so the two never both go out).
+    """
+    result = FanOut(units_without_contact=[])
+    pending = await services.reporting.pending_units(round_)
+    contacts: dict[str, list[Person]] = {}
+    for unit_id, person in await services.storage.contacts():
+        contacts.setdefault(unit_id, []).append(person)
+    for unit_id, due_count in pending.items():
+        people = contacts.get(unit_id, [])
+        if not people:
+            assert result.units_without_contact is not None
+            result.units_without_contact.append(unit_id)
+            continue
+        for person in people:
+            await _remind(bot, services, round_, unit_id, due_count, person, step_key, overdue,
+                          also_claims, result)
+    return result
+
+
+async def _remind(bot: Bot, services: Services, round_: Round, unit_id: str, due_count: int,
+                  person: Person, step_key: str, overdue: bool, also_claims: tuple[str, ...],
+                  result: FanOut) -> None:
+    storage = services.storage
+    now: datetime = services.clock()
+    if not person.reachable:
+        result.unreachable += 1
+        return
+    if not await storage.claim_reminder(round_.year, unit_id, person.id, step_key, now):
+        result.already_sent += 1
+        return
+    for extra in also_claims:
+        await storage.claim_reminder(round_.year, unit_id, person.id, extra, now)
+    tr = services.translators[person.language]
+    try:
+        await bot.send_message(
+            person.telegram_id, reminder_text(services, tr, round_, unit_id, due_count, overdue),
+            parse_mode=ParseMode.HTML,
+            reply_markup=start_report_keyboard(services.catalogue, tr, round_.year, unit_id))
+    except Forbidden:
+        result.unreachable += 1
+        if await storage.set_reachable(person.id, False):
+            name = person.name or str(person.telegram_id)
+            await tell_coordinators(bot, services, lambda t: t.gettext(
+                "{name} has blocked Kotobot and can no longer be reminded. Please find another "
+                "contact person for their unit, or ask them to unblock the bot.").format(name=name))
+        return
+    except TelegramError as error:
+        log.warning("reminder to %s failed, will retry: %s", person.telegram_id, error)
+        result.failed += 1
+        for key in (step_key, *also_claims):
+            await storage.release_reminder(round_.year, unit_id, person.id, key)
+        return
+    await storage.mark_reminder_delivered(round_.year, unit_id, person.id, step_key, services.clock())
+    result.sent += 1

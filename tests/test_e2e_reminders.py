@@ -1,0 +1,187 @@
+"""End to end: reminders go out on the ladder, once, in each person's language; the
+coordinator hears about the missing; /remind and its button land in the guided report.
+
+The bot's clock is moved by the test and the real JobQueue (APScheduler) job is poked to
+run now, so nothing sleeps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from fake_telegram import FakeTelegram, FakeUser
+from harness import COORDINATOR_ID, Clock, make_settings, press, running_bot, say, services_of
+from test_e2e_report import answer_in_english, is_review, join, open_round
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=HELSINKI)
+
+
+async def tick(application: object) -> None:
+    """Run the scheduler's job now through the real job queue and let it finish."""
+    services = services_of(application)  # type: ignore[arg-type]
+    assert services.scheduling is not None
+    job = services.scheduling.poke()
+    for _ in range(200):
+        await asyncio.sleep(0.02)
+        if job.removed or job.job.next_run_time is None:
+            break
+    await asyncio.sleep(0.2)
+
+
+async def quiet(tg: FakeTelegram, *users: FakeUser) -> None:
+    """Assert that nobody got anything new."""
+    await asyncio.sleep(0.3)
+    for user in users:
+        assert tg.drain(user) == [], f"unexpected messages to {user.id}"
+
+
+async def setup_people(tg: FakeTelegram) -> tuple[FakeUser, FakeUser, FakeUser]:
+    await open_round(tg)  # round 2026, deadline 31 Jan 2027
+    office = await join(tg, 20, "welcome-office", language="en", name="Aino")
+    services_sv = await join(tg, 21, "employment-services", language="sv", name="Bo")
+    coordinator = tg.user(COORDINATOR_ID)
+    tg.drain(coordinator)
+    return office, services_sv, coordinator
+
+
+async def test_ladder_step_reminds_each_contact_once_in_their_language(
+        tg: FakeTelegram, bot: object, clock: Clock) -> None:
+    office, services_sv, coordinator = await setup_people(tg)
+    clock.set(at(2027, 1, 14, 12))  # the 14-day step falls on Sunday 17th: moved to Friday 15th
+    await tick(bot)
+    await quiet(tg, office, services_sv)
+    clock.set(at(2027, 1, 15, 9, 1))
+    await tick(bot)
+    english = await tg.next_reply(office)
+    assert "Welcome Office" in english.plain and "31 Jan 2027" in english.plain
+    assert english.button_texts() == ["Start the report"]
+    swedish = await tg.next_reply(services_sv)
+    assert "Sysselsättningsservicen" in swedish.plain and "2027-01-31" in swedish.plain
+    no_contact = await tg.next_reply(coordinator)
+    assert "Työllisyyden ekosysteemi" in no_contact.plain  # units nobody could be reminded of
+    await tick(bot)
+    await quiet(tg, office, services_sv, coordinator)
+
+
+async def test_submitted_unit_gets_nothing(tg: FakeTelegram, bot: object, clock: Clock) -> None:
+    office, services_sv, _ = await setup_people(tg)
+    step = await say(tg, office, "/report")
+    while not is_review(step):
+        step = await answer_in_english(tg, office, step)
+    await press(tg, office, step, "✅ Submit")
+    clock.set(at(2027, 1, 15, 10))
+    await tick(bot)
+    assert "Sysselsättningsservicen" in (await tg.next_reply(services_sv)).plain
+    await quiet(tg, office)
+
+
+async def test_exactly_once_across_a_failed_send_and_a_restart(
+        tg: FakeTelegram, clock: Clock, tmp_path: Path) -> None:
+    settings = make_settings(tg, tmp_path / "kotobot.sqlite3")
+    tg.user(COORDINATOR_ID, first_name="Hanna", language_code="fi")
+    async with running_bot(settings, clock) as application:
+        office, services_sv, coordinator = await setup_people(tg)
+        tg.rate_limit(services_sv, retry_after=1, times=4)  # outlasts the limiter's 3 retries
+        clock.set(at(2027, 1, 15, 10))
+        await tick(application)
+        await asyncio.sleep(4.5)
+        assert "Welcome Office" in (await tg.next_reply(office)).plain
+        assert tg.drain(services_sv) == []
+    clock.set(at(2027, 1, 16, 11))
+    async with running_bot(settings, clock):  # start-up runs the catch-up tick
+        assert "Sysselsättningsservicen" in (await tg.next_reply(services_sv)).plain
+        await quiet(tg, office, services_sv)
+
+
+async def test_catch_up_after_downtime_sends_only_the_current_step(
+        tg: FakeTelegram, clock: Clock, tmp_path: Path) -> None:
+    settings = make_settings(tg, tmp_path / "kotobot.sqlite3")
+    tg.user(COORDINATOR_ID, first_name="Hanna", language_code="fi")
+    async with running_bot(settings, clock):
+        office, services_sv, coordinator = await setup_people(tg)
+    clock.set(at(2027, 1, 28, 15))  # down through the 14- and 7-day steps, back on the 28th
+    async with running_bot(settings, clock):
+        reminder = await tg.next_reply(office)
+        assert "31 Jan 2027" in reminder.plain
+        await quiet(tg, office)
+    async with running_bot(settings, clock):
+        await quiet(tg, office)
+
+
+async def test_after_the_deadline_overdue_reminders_and_the_missing_list(
+        tg: FakeTelegram, bot: object, clock: Clock) -> None:
+    office, services_sv, coordinator = await setup_people(tg)
+    clock.set(at(2027, 2, 3, 9, 30))  # the -3 step (Wednesday 3 February)
+    await tick(bot)
+    overdue = await tg.next_reply(office)
+    assert "has passed" in overdue.plain
+    missing = None
+    for message in [await tg.next_reply(coordinator), await tg.next_reply(coordinator)]:
+        if message.button_texts():
+            missing = message
+    assert missing is not None and "Welcome Office" in missing.plain
+    tg.drain(office)
+    tg.drain(services_sv)
+    await tg.press(coordinator, missing, missing.button_texts()[0])
+    summary = await tg.next_reply(coordinator)
+    assert "2" in summary.plain
+    assert "has passed" in (await tg.next_reply(office)).plain
+    await tick(bot)
+    await quiet(tg, coordinator)
+
+
+async def test_blocked_contact_is_marked_and_coordinator_told_once(
+        tg: FakeTelegram, bot: object, clock: Clock) -> None:
+    office, services_sv, coordinator = await setup_people(tg)
+    tg.block(office)
+    clock.set(at(2027, 1, 15, 10))
+    await tick(bot)
+    assert "Sysselsättningsservicen" in (await tg.next_reply(services_sv)).plain
+    notes = [await tg.next_reply(coordinator), await tg.next_reply(coordinator)]
+    assert any("Aino" in note.plain for note in notes)
+    clock.set(at(2027, 1, 22, 10))
+    await tick(bot)
+    await tg.next_reply(services_sv)
+    await asyncio.sleep(0.3)
+    assert not any("Aino" in m.plain for m in tg.drain(coordinator))
+    listing = await say(tg, coordinator, "/people")
+    assert "Aino" in listing.plain
+
+
+async def test_remind_now_and_the_button_opens_the_report(
+        tg: FakeTelegram, bot: object, clock: Clock) -> None:
+    office, services_sv, coordinator = await setup_people(tg)
+    answer = await say(tg, coordinator, "/remind")
+    reminder = await tg.next_reply(office)
+    await tg.next_reply(services_sv)
+    assert "2" in answer.plain
+    await tg.press(office, reminder, "Start the report")
+    step = await tg.next_reply(office)
+    assert "measure 1/3" in step.plain and "What is the status" in step.plain
+    again = await say(tg, coordinator, "/remind")  # the same day: nobody twice
+    assert "0" in again.plain
+    await quiet(tg, office, services_sv)
+
+
+async def test_remind_is_for_coordinators(tg: FakeTelegram, bot: object) -> None:
+    office, _, _ = await setup_people(tg)
+    assert "Only the integration coordinator" in (await say(tg, office, "/remind")).plain
+
+
+async def test_round_reminder_ladder_can_be_changed(tg: FakeTelegram, bot: object, clock: Clock) -> None:
+    office, services_sv, coordinator = await setup_people(tg)
+    reply = await say(tg, coordinator, "/round reminders 2026 21,2")
+    assert "2026" in reply.plain
+    clock.set(at(2027, 1, 11, 10))  # 21 days before is Monday 11 January
+    await tick(bot)
+    assert "Welcome Office" in (await tg.next_reply(office)).plain
+    assert "no contact person" in (await tg.next_reply(coordinator)).plain
+    bad = await say(tg, coordinator, "/round reminders 2026 soon")
+    assert "/round" in bad.plain
