@@ -30,7 +30,7 @@ from bot import callbacks
 from bot.catalogue.loader import CatalogueError, load_catalogue
 from bot.config import Settings
 from bot.domain.reporting import Reporting
-from bot.handlers import admin, general, reminding, report
+from bot.handlers import admin, general, reminding, report, summary
 from bot.handlers.auth import authorize
 from bot.i18n import N_, I18nError, Translators
 from bot.services import KotobotContext, Services, system_clock
@@ -80,9 +80,11 @@ async def _post_init(application: Application) -> None:
                                    services.clock)
     services.bot_username = application.bot.username
     await _set_menus(application, services)
+    from scheduler.digest import digest_tick
     from scheduler.jobs import Scheduling
 
     services.scheduling = Scheduling(application, services)
+    services.scheduling.extra_ticks.append(lambda: digest_tick(application.bot, services))
     await services.scheduling.start()
 
 
@@ -132,6 +134,9 @@ def _add_handlers(application: Application) -> None:
         "round": admin.round_command,
         "rounds": admin.rounds_command,
         "remind": reminding.remind_command,
+        "summary": summary.summary_command,
+        "export": summary.export_command,
+        "digest": summary.digest_command,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback))

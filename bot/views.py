@@ -54,7 +54,7 @@ def step_text(index: CatalogueIndex, tr: Translator, report: UnitReport, positio
         if step.field.target:
             lines.append(_("Target: {target}").format(target=target_label(step.field.target, tr)))
         if expects_number(step):
-            lines.append(_("Type a number, for example 12 or 12,5."))
+            lines.append(_("Type a number, for example 12 or 12.5."))
     if expects_text(step):
         if step.kind is StepKind.FIELD:
             lines.append(_("Type your answer."))

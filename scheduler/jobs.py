@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from html import escape
 
@@ -48,7 +49,9 @@ class Scheduling:
         self.application = application
         self.services = services
         self._lock = asyncio.Lock()
-        self.extra_ticks: list = []  # further once-only duties (the council digest) hook in here
+        self.ticks_done = 0  # how many ticks have finished: lets a caller wait for one
+        self.extra_ticks: list[Callable[[], Awaitable[None]]] = []
+        """Further once-only duties run on every tick (the council digest hooks in here)."""
 
     async def start(self) -> None:
         queue = self.application.job_queue
@@ -97,6 +100,7 @@ class Scheduling:
                 await self._round_tick(round_)
             for duty in self.extra_ticks:
                 await duty()
+            self.ticks_done += 1
 
     async def _round_tick(self, round_: Round) -> None:
         services, bot = self.services, self.application.bot

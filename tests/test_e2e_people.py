@@ -85,7 +85,7 @@ async def test_language_follows_telegram_and_can_be_changed(tg: FakeTelegram, bo
     changed = await tg.next_reply(contact)
     assert changed.plain == "The language is now English."
     assert "/report" in (await say(tg, contact, "/help")).plain
-    assert "Change the language" in (await say(tg, contact, "/help")).plain
+    assert "change the language" in (await say(tg, contact, "/help")).plain
 
 
 async def test_unsupported_telegram_language_is_asked(tg: FakeTelegram, bot: object) -> None:

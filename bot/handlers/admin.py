@@ -116,7 +116,7 @@ async def people_command(update: Update, context: KotobotContext) -> None:
     blocks.append(_("<b>Multicultural Council</b>") + "\n" + (
         "\n".join(f"• {escape(p.name or str(p.telegram_id))}" for p in council) or _("nobody yet")))
     rows = [[InlineKeyboardButton(
-        _("Remove {name} from {unit}").format(name=person.name or person.telegram_id,
+        _("Remove {name} as contact person for {unit}").format(name=person.name or person.telegram_id,
                                               unit=unit_name(index, unit_id, tr)),
         callback_data=pack(callbacks.REMOVE_CONTACT, person.id, UnitRef(unit_id).encode(index)))]
         for unit_id, person in contacts if unit_id in index.units]

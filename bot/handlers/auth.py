@@ -37,8 +37,8 @@ async def authorize(update: Update, context: KotobotContext) -> None:
              "the City of Vaasa integration programme from the units responsible for its "
              "measures. Please ask the city's integration coordinator for an invitation link.")
     if update.callback_query:
-        await update.callback_query.answer(text, show_alert=True)
-    elif update.effective_message:
+        await update.callback_query.answer(_("You are not registered with Kotobot."), show_alert=True)
+    if update.effective_message:
         await update.effective_message.reply_text(text)
     raise ApplicationHandlerStop
 

@@ -12,6 +12,10 @@ from bot.i18n import Translator
 from bot.services import KotobotContext
 from bot.views import split_blocks
 
+ALERT_LIMIT = 200
+"""Telegram's limit for a callback query's pop-up text."""
+
+
 def refusal_text(reason: str, tr: Translator) -> str:
     _ = tr.gettext
     texts = {
@@ -30,7 +34,7 @@ async def refuse(message: Message | None, context: KotobotContext, reason: str,
     """Explain a refusal in the person's language; nothing was written."""
     text = refusal_text(reason, context.tr)
     if query is not None:
-        await query.answer(text, show_alert=True)
+        await query.answer(text[:ALERT_LIMIT], show_alert=True)
     if message is not None:
         await message.reply_text(text)
 

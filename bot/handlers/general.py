@@ -32,11 +32,14 @@ def help_text(viewer: Viewer, tr: Translator) -> str:
         lines += [_("/report – report your unit's measures, step by step"),
                   _("/status – what is due, answered and missing")]
     if viewer.may_read_summaries:
-        lines += [_("/summary – where the programme stands")]
+        lines += [_("/summary – where the programme stands"),
+                  _("/export – every answer as an Excel workbook")]
     if viewer.is_coordinator:
         lines += [_("/invite – invite a unit's contact person or a council member"),
                   _("/people – units and their contact persons"),
-                  _("/round – open or close a reporting round; /rounds lists them")]
+                  _("/round – open or close a reporting round; /rounds lists them"),
+                  _("/remind – remind everyone who still has something to report"),
+                  _("/digest – preview or schedule the council's yearly digest")]
     lines += [_("/language – change the language"),
               _("/cancel – stop what you are doing (your answers are kept)"),
               _("/help – this help")]

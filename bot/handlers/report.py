@@ -241,7 +241,7 @@ def _invalid_text(problem: InvalidAnswer, context: KotobotContext) -> str:
     _ = tr.gettext
     limit = tr.number(problem.limit) if problem.limit is not None else ""
     messages = {
-        "not_a_number": _("That is not a number. Please type digits only, for example 12 or 12,5."),
+        "not_a_number": _("That is not a number. Please type a number, for example 12 or 12.5."),
         "negative": _("The number cannot be negative. Please type 0 or more."),
         "not_whole": _("Please type a whole number, for example 12."),
         "too_large": _("That number is larger than {limit}. Please check it and type it again."),

@@ -173,6 +173,11 @@ class Storage(ReportingQueries):
             " WHERE r.role = 'council' ORDER BY p.name, p.id")
         return [_person(row) for row in rows]
 
+    async def people_names(self) -> dict[int, str]:
+        """person id → display name, for "answered by" columns."""
+        rows = await self._all("SELECT id, name, telegram_id FROM people")
+        return {row["id"]: row["name"] or str(row["telegram_id"]) for row in rows}
+
     async def people_by_telegram_ids(self, telegram_ids: Iterable[int]) -> list[Person]:
         ids = list(telegram_ids)
         if not ids:

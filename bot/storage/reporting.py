@@ -92,6 +92,16 @@ class ReportingQueries:
         rows = await self._all(f"SELECT * FROM answers WHERE year IN ({marks})", wanted)
         return [_answer(row) for row in rows]
 
+    async def statuses_before(self: _Queries, year: int) -> dict[str, dict[str, str]]:
+        """unit → measure → the last status reported in a round before `year` (one query)."""
+        rows = await self._all(
+            "SELECT unit_id, key, value FROM answers WHERE year < ? AND key LIKE 'status:%'"
+            " ORDER BY year", (year,))
+        latest: dict[str, dict[str, str]] = {}
+        for row in rows:
+            latest.setdefault(row["unit_id"], {})[row["key"].removeprefix("status:")] = json.loads(row["value"])
+        return latest
+
     async def earlier_answers(self: _Queries, unit_id: str, before_year: int,
                               keys: Iterable[str]) -> dict[str, Answer]:
         """The most recent answer to each key from rounds before `before_year`."""
@@ -201,6 +211,16 @@ class ReportingQueries:
             "SELECT unit_id, person_id, step FROM sent_reminders WHERE year = ? ORDER BY claimed_at",
             (year,))
         return [(row["unit_id"], row["person_id"], row["step"]) for row in rows]
+
+    async def release_notice(self: _Queries, kind: str, year: int, person_id: int) -> None:
+        """Undo a notice claim whose delivery failed for a passing reason."""
+        await self._write("DELETE FROM sent_notices WHERE kind = ? AND year = ? AND person_id = ?",
+                          (kind, year, person_id))
+
+    async def notices_sent(self: _Queries, kind: str, year: int) -> list[int]:
+        rows = await self._all("SELECT person_id FROM sent_notices WHERE kind = ? AND year = ?",
+                               (kind, year))
+        return [row["person_id"] for row in rows]
 
     async def claim_notice(self: _Queries, kind: str, year: int, person_id: int,
                            now: datetime) -> bool:

@@ -1,0 +1,121 @@
+"""/summary, /export and /digest: where the programme stands, for the coordinator and council."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram import Message, Update
+
+from bot.domain.rounds import current_round
+from bot.domain.summary import load_round_data, summarise
+from bot.handlers.admin import coordinators_only
+from bot.handlers.common import refuse, send_blocks
+from bot.reports.chart import status_chart
+from bot.reports.workbook import summary_workbook
+from bot.services import KotobotContext
+from bot.storage import Round
+from bot.summary_view import summary_blocks
+from bot.views import unit_name
+from scheduler.digest import build_digest, send_digest
+
+
+async def _pick_round(message: Message, context: KotobotContext, args: list[str]) -> Round | None:
+    """The round named by a year in `args` (removed from it), or the open/latest one."""
+    _ = context.tr.gettext
+    rounds = await context.services.storage.rounds()
+    if args and args[0].isascii() and args[0].isdigit():
+        year = int(args.pop(0))
+        found = next((r for r in rounds if r.year == year), None)
+        if found is None:
+            await message.reply_text(_("There is no reporting round for {year}. /rounds lists them.")
+                                     .format(year=year))
+        return found
+    found = current_round(rounds)
+    if found is None:
+        await message.reply_text(_("No reporting round has been opened yet."))
+    return found
+
+
+async def summary_command(update: Update, context: KotobotContext) -> None:
+    """/summary [YEAR] [THEME|UNIT]"""
+    services, tr, message = context.services, context.tr, update.effective_message
+    _ = tr.gettext
+    assert message is not None
+    if not context.me.may_read_summaries:
+        await refuse(message, context, "summaries_only")
+        return
+    args = list(context.args or [])
+    round_ = await _pick_round(message, context, args)
+    if round_ is None:
+        return
+    index = services.catalogue
+    theme_id = unit_id = None
+    title = _("Summary {year}").format(year=round_.year)
+    if args:
+        key = args[0].lower()
+        if key in index.themes:
+            theme_id = key
+            title += " · " + tr.text(index.themes[key].title)
+        elif key in index.units:
+            unit_id = key
+            title += " · " + unit_name(index, key, tr)
+        else:
+            await message.reply_text(_("“{key}” is neither a theme nor a unit. Themes: {themes}")
+                                     .format(key=key, themes=", ".join(index.themes)))
+            return
+    summary = summarise(index, await load_round_data(services.storage, round_), theme_id, unit_id)
+    await send_blocks(message, summary_blocks(index, summary, tr, title))
+    if summary.themes:
+        await message.reply_photo(status_chart(index, summary, tr), filename="status.png",
+                                  caption=_("Measures by status, {year}").format(year=round_.year))
+
+
+async def export_command(update: Update, context: KotobotContext) -> None:
+    """/export [YEAR]: every answer of the round as an Excel workbook."""
+    services, tr, message = context.services, context.tr, update.effective_message
+    _ = tr.gettext
+    assert message is not None
+    if not context.me.may_read_summaries:
+        await refuse(message, context, "summaries_only")
+        return
+    round_ = await _pick_round(message, context, list(context.args or []))
+    if round_ is None:
+        return
+    data = await load_round_data(services.storage, round_)
+    summary = summarise(services.catalogue, data)
+    workbook = summary_workbook(services.catalogue, summary, data.answers,
+                                await services.storage.people_names(), tr, services.settings.tz)
+    await message.reply_document(workbook, filename=_("kotobot-{year}.xlsx").format(year=round_.year),
+                                 caption=_("All answers of {year}, and a summary per theme.")
+                                 .format(year=round_.year))
+
+
+@coordinators_only
+async def digest_command(update: Update, context: KotobotContext) -> None:
+    """/digest [YEAR] previews the council's digest; /digest schedule YEAR DATE sets its date."""
+    services, tr, message = context.services, context.tr, update.effective_message
+    _ = tr.gettext
+    assert message is not None
+    args = list(context.args or [])
+    if args and args[0].lower() == "schedule":
+        try:
+            year, day = int(args[1]), date.fromisoformat(args[2])
+        except (IndexError, ValueError):
+            await message.reply_text(_("Use: /digest schedule YEAR DATE, e.g. /digest schedule 2026 2027-02-15"))
+            return
+        if not await services.storage.set_digest_date(year, day):
+            await message.reply_text(_("There is no reporting round for {year}. /rounds lists them.")
+                                     .format(year=year))
+            return
+        await message.reply_text(_("The digest of {year} will go to the council on {date} "
+                                   "(or the next working day) at 10.00.")
+                                 .format(year=year, date=tr.date(day)))
+        if services.scheduling is not None:
+            await services.scheduling.reschedule()
+        return
+    round_ = await _pick_round(message, context, args)
+    if round_ is None:
+        return
+    await message.reply_text(_("Preview: this is exactly what each council member will receive "
+                               "(in their own language)."))
+    await send_digest(context.bot, message.chat_id, await build_digest(services, round_, tr))

@@ -1,0 +1,151 @@
+"""End to end: /summary, /export and the council's digest, as the coordinator and the
+council see them."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from pathlib import Path
+
+import openpyxl
+from fake_telegram import BotMessage, FakeTelegram, FakeUser
+from harness import COORDINATOR_ID, Clock, make_settings, press, running_bot, say
+from test_e2e_people import invite
+from test_e2e_reminders import at, quiet, tick
+from test_e2e_report import answer_in_english, is_review, join, open_round
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+async def report_and_submit(tg: FakeTelegram, contact: FakeUser) -> None:
+    step = await say(tg, contact, "/report")
+    while not is_review(step):
+        step = await answer_in_english(tg, contact, step)
+    await press(tg, contact, step, "✅ Submit")
+
+
+async def summary_replies(tg: FakeTelegram, user: FakeUser, command: str) -> list[BotMessage]:
+    """The summary's text messages and, last, its chart."""
+    await tg.send(user, command)
+    received = [await tg.next_reply(user)]
+    while received[-1].kind != "photo":
+        received.append(await tg.next_reply(user))
+    return received
+
+
+async def council_member(tg: FakeTelegram, user_id: int, language: str) -> FakeUser:
+    code = await invite(tg, "council")
+    member = tg.user(user_id, first_name=f"Member{user_id}", language_code=language)
+    await say(tg, member, f"/start {code}")
+    await tg.next_reply(tg.user(COORDINATOR_ID))  # the joined note
+    return member
+
+
+async def replies_until_document(tg: FakeTelegram, user: FakeUser) -> list[BotMessage]:
+    """Everything up to the first attached workbook, plus whatever follows it at once."""
+    received = []
+    while not received or received[-1].kind != "document":
+        received.append(await tg.next_reply(user))
+    await asyncio.sleep(0.5)
+    return received + tg.drain(user)
+
+
+async def test_summary_for_the_coordinator(tg: FakeTelegram, bot: object) -> None:
+    coordinator = tg.user(COORDINATOR_ID, first_name="Hanna", language_code="en")
+    assert "No reporting round" in (await say(tg, coordinator, "/summary")).plain
+    await open_round(tg)
+    contact = await join(tg, 20, "welcome-office")
+    await report_and_submit(tg, contact)
+    await tg.next_reply(coordinator)  # "submitted" note
+    received = await summary_replies(tg, coordinator, "/summary")
+    text = "\n".join(m.plain for m in received[:-1])
+    assert "Summary 2026" in text and "Reports: 1/" in text and "on time 1" in text
+    assert "Not submitted" in text and "Työllisyyspalvelut" not in text  # English names for en
+    assert "Employment Services" in text
+    assert "Measures by theme" in text and "Work" in text
+    assert all(len(m.plain) <= 4096 for m in received)
+    assert received[-1].document is not None and received[-1].document.startswith(PNG)
+    narrowed = (await summary_replies(tg, coordinator, "/summary 2026 welcome-office"))[0]
+    assert "Welcome Office" in narrowed.plain and "Reports: 1/1" in narrowed.plain
+    theme = (await summary_replies(tg, coordinator, "/summary 2026 housing"))[0]
+    assert "Housing" in theme.plain
+    assert "neither a theme nor a unit" in (await say(tg, coordinator, "/summary 2026 mars")).plain
+
+
+async def test_export_workbook_in_the_askers_language(tg: FakeTelegram, bot: object) -> None:
+    coordinator = tg.user(COORDINATOR_ID, first_name="Hanna", language_code="fi")
+    await open_round(tg)
+    contact = await join(tg, 20, "welcome-office")
+    await report_and_submit(tg, contact)
+    await tg.next_reply(coordinator)
+    await tg.send(coordinator, "/export")
+    document = await tg.next_reply(coordinator)
+    assert document.kind == "document" and document.filename and document.filename.endswith(".xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(document.document or b""))
+    first = workbook.worksheets[0]
+    headers = [cell.value for cell in first[1]]
+    assert any(h and "Toimenpide" in str(h) for h in headers), headers
+    values = [str(cell.value) for row in first.iter_rows(min_row=2) for cell in row if cell.value]
+    assert "Welcome Office" in values and any("Käynnissä" in v for v in values)
+
+
+async def test_summaries_are_refused_to_unit_contacts(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg)
+    contact = await join(tg, 20, "welcome-office")
+    assert "Only the coordinator and the council" in (await say(tg, contact, "/summary")).plain
+    assert "Only the coordinator and the council" in (await say(tg, contact, "/export")).plain
+
+
+async def test_digest_goes_to_each_council_member_once_in_their_language(
+        tg: FakeTelegram, bot: object, clock: Clock) -> None:
+    await open_round(tg)
+    finnish = await council_member(tg, 50, "fi")
+    swedish = await council_member(tg, 51, "sv")
+    contact = await join(tg, 20, "welcome-office")
+    await report_and_submit(tg, contact)
+    clock.set(at(2027, 2, 15, 9, 59))  # default: 14 days after the deadline, moved off Sunday
+    await tick(bot)
+    await quiet(tg, finnish, swedish)
+    clock.set(at(2027, 2, 15, 10, 0))
+    await tick(bot)
+    fi = await replies_until_document(tg, finnish)
+    sv = await replies_until_document(tg, swedish)
+    assert "2026" in fi[0].plain and fi[0].plain != sv[0].plain
+    assert any(m.kind == "photo" and (m.document or b"").startswith(PNG) for m in fi)
+    swedish_text = "\n".join(m.plain for m in sv)
+    assert "Rapporter: 1/" in swedish_text and "Inte inskickat" in swedish_text
+    assert [m.kind for m in sv].count("document") == 2  # the year, and the whole programme
+    await tick(bot)
+    await quiet(tg, finnish, swedish)
+
+
+async def test_digest_is_caught_up_after_downtime(tg: FakeTelegram, clock: Clock, tmp_path: Path) -> None:
+    settings = make_settings(tg, tmp_path / "kotobot.sqlite3")
+    tg.user(COORDINATOR_ID, first_name="Hanna", language_code="fi")
+    async with running_bot(settings, clock):
+        await open_round(tg)
+        member = await council_member(tg, 50, "en")
+        coordinator = tg.user(COORDINATOR_ID)
+        reply = await say(tg, coordinator, "/digest schedule 2026 2027-02-20")  # a Saturday
+        assert "22.2.2027" not in reply.plain and "20.2.2027" in reply.plain
+    clock.set(at(2027, 3, 1, 8))  # the bot was down on the day
+    async with running_bot(settings, clock):
+        received = await replies_until_document(tg, member)
+        assert any(m.kind == "photo" for m in received)
+    async with running_bot(settings, clock):
+        await quiet(tg, member)
+
+
+async def test_digest_preview_for_the_coordinator(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg)
+    coordinator = tg.user(COORDINATOR_ID)
+    menu = await say(tg, coordinator, "/language")
+    await tg.press(coordinator, menu, "English")
+    await tg.next_reply(coordinator)
+    await tg.send(coordinator, "/digest 2026")
+    received = await replies_until_document(tg, coordinator)
+    assert "Preview" in received[0].plain
+    assert any("Multicultural Council" in m.plain for m in received)
+    # the last programme year also carries the whole period
+    assert any("whole programme" in m.plain for m in received)
+    assert len([m for m in received if m.kind == "document"]) >= 1
