@@ -11,8 +11,8 @@ from bot.catalogue.models import IndicatorKind
 from bot.domain.answers import CHOICES
 from bot.domain.reporting import STATUS_ORDER
 from bot.domain.walk import Step, StepKind
-from bot.labels import choice_label, status_label
 from bot.i18n import Translator
+from bot.labels import choice_label, status_label
 
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 """Each language is offered in its own name, which is the same in every interface language."""

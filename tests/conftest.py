@@ -10,8 +10,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from fake_telegram import FakeTelegram  # noqa: E402
-from harness import COORDINATOR_ID, Clock, make_settings, running_bot  # noqa: E402
+from fake_telegram import FakeTelegram
+from harness import COORDINATOR_ID, Clock, make_settings, running_bot
 
 
 @pytest.fixture

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from fake_telegram import BotMessage, FakeTelegram, FakeUser
 from telegram.ext import Application
 
 from bot.config import Settings
 from bot.main import build_application
 from bot.services import Services
-from fake_telegram import BotMessage, FakeTelegram, FakeUser
 
 COORDINATOR_ID = 1000
 
@@ -22,7 +22,7 @@ COORDINATOR_ID = 1000
 class Clock:
     """The bot's notion of now; tests move it instead of sleeping."""
 
-    now: datetime = field(default_factory=lambda: datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc))
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
 
     def __call__(self) -> datetime:
         return self.now

@@ -89,7 +89,7 @@ async def test_exactly_once_across_a_failed_send_and_a_restart(
     settings = make_settings(tg, tmp_path / "kotobot.sqlite3")
     tg.user(COORDINATOR_ID, first_name="Hanna", language_code="fi")
     async with running_bot(settings, clock) as application:
-        office, services_sv, coordinator = await setup_people(tg)
+        office, services_sv, _coordinator = await setup_people(tg)
         tg.rate_limit(services_sv, retry_after=1, times=4)  # outlasts the limiter's 3 retries
         clock.set(at(2027, 1, 15, 10))
         await tick(application)
@@ -107,7 +107,7 @@ async def test_catch_up_after_downtime_sends_only_the_current_step(
     settings = make_settings(tg, tmp_path / "kotobot.sqlite3")
     tg.user(COORDINATOR_ID, first_name="Hanna", language_code="fi")
     async with running_bot(settings, clock):
-        office, services_sv, coordinator = await setup_people(tg)
+        office, _services_sv, _coordinator = await setup_people(tg)
     clock.set(at(2027, 1, 28, 15))  # down through the 14- and 7-day steps, back on the 28th
     async with running_bot(settings, clock):
         reminder = await tg.next_reply(office)
@@ -178,7 +178,7 @@ async def test_remind_is_for_coordinators(tg: FakeTelegram, bot: object) -> None
 
 
 async def test_round_reminder_ladder_can_be_changed(tg: FakeTelegram, bot: object, clock: Clock) -> None:
-    office, services_sv, coordinator = await setup_people(tg)
+    office, _services_sv, coordinator = await setup_people(tg)
     reply = await say(tg, coordinator, "/round reminders 2026 21,2")
     assert "2026" in reply.plain
     clock.set(at(2027, 1, 11, 10))  # 21 days before is Monday 11 January

@@ -14,7 +14,7 @@ from bot import callbacks
 from bot.callbacks import BadCallback, UnitRef, pack
 from bot.domain.invitations import VALID_FOR, deep_link, new_code
 from bot.domain.rounds import current_round, default_deadline, default_round_year
-from bot.handlers.common import refuse, send_blocks
+from bot.handlers.common import button_guard, refuse, send_blocks
 from bot.i18n import Translator
 from bot.services import KotobotContext
 from bot.storage import Role
@@ -62,15 +62,12 @@ async def invite_command(update: Update, context: KotobotContext) -> None:
 
 
 @coordinators_only
+@button_guard
 async def invite_button(update: Update, context: KotobotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
-    try:
-        (token,) = callbacks.unpack(query.data, callbacks.INVITE, 1)
-        unit_id = "" if token == "council" else UnitRef.decode(token, context.services.catalogue).unit_id
-    except BadCallback:
-        await refuse(query.message, context, "stale_button", query)
-        return
+    (token,) = callbacks.unpack(query.data, callbacks.INVITE, 1)
+    unit_id = "" if token == "council" else UnitRef.decode(token, context.services.catalogue).unit_id
     await query.answer()
     await _send_invitation(query.message, context, Role.COUNCIL if not unit_id else Role.CONTACT, unit_id)
 
@@ -124,19 +121,16 @@ async def people_command(update: Update, context: KotobotContext) -> None:
 
 
 @coordinators_only
+@button_guard
 async def remove_contact_button(update: Update, context: KotobotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
     services, tr = context.services, context.tr
     _ = tr.gettext
-    try:
-        person_t, unit_t = callbacks.unpack(query.data, callbacks.REMOVE_CONTACT, 2)
-        if not callbacks.is_number(person_t):
-            raise BadCallback(person_t)
-        unit_id = UnitRef.decode(unit_t, services.catalogue).unit_id
-    except BadCallback:
-        await refuse(query.message, context, "stale_button", query)
-        return
+    person_t, unit_t = callbacks.unpack(query.data, callbacks.REMOVE_CONTACT, 2)
+    if not callbacks.is_number(person_t):
+        raise BadCallback(person_t)
+    unit_id = UnitRef.decode(unit_t, services.catalogue).unit_id
     await query.answer()
     person = await services.storage.person(int(person_t))
     removed = person is not None and await services.storage.revoke(person.id, Role.CONTACT, unit_id)

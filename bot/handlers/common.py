@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from functools import wraps
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 
 from bot import notices
+from bot.callbacks import BadCallback
+from bot.domain.reporting import NotAllowed
 from bot.i18n import Translator
 from bot.services import KotobotContext
 from bot.views import split_blocks
@@ -34,9 +38,31 @@ async def refuse(message: Message | None, context: KotobotContext, reason: str,
     """Explain a refusal in the person's language; nothing was written."""
     text = refusal_text(reason, context.tr)
     if query is not None:
-        await query.answer(text[:ALERT_LIMIT], show_alert=True)
+        try:
+            await query.answer(text[:ALERT_LIMIT], show_alert=True)
+        except TelegramError:
+            pass  # already answered before the refusal arose; the message below still explains
     if message is not None:
         await message.reply_text(text)
+
+
+Handler = Callable[[Update, KotobotContext], Awaitable[None]]
+
+
+def button_guard(handler: Handler) -> Handler:
+    """For button handlers: a payload that does not decode (forged, stale) or an action the
+    person may not take is refused with a clear message instead of reaching the error log."""
+    @wraps(handler)
+    async def guarded(update: Update, context: KotobotContext) -> None:
+        query = update.callback_query
+        message = query.message if query and isinstance(query.message, Message) else None
+        try:
+            await handler(update, context)
+        except BadCallback:
+            await refuse(message, context, "stale_button", query)
+        except NotAllowed as refusal:
+            await refuse(message, context, refusal.reason, query)
+    return guarded
 
 
 async def send_blocks(message: Message, blocks: list[str],

@@ -9,7 +9,7 @@ from bot import callbacks
 from bot.callbacks import BadCallback
 from bot.domain.access import Viewer
 from bot.domain.invitations import InvitationProblem, check_invitation
-from bot.handlers.common import refuse, tell_coordinators
+from bot.handlers.common import button_guard, refuse, tell_coordinators
 from bot.handlers.report import typed_answer
 from bot.i18n import Translator
 from bot.keyboards import language_keyboard
@@ -73,10 +73,9 @@ async def _redeem(message: Message, context: KotobotContext, code: str) -> None:
     assert me.person is not None
     invitation = await services.storage.invitation(code[:64])
     problem = check_invitation(invitation, services.clock())
-    if problem is None and invitation is not None:
-        if not await services.storage.redeem_invitation(invitation.code, me.person.id,
-                                                        services.clock()):
-            problem = InvitationProblem.USED
+    if problem is None and invitation is not None and not await services.storage.redeem_invitation(
+            invitation.code, me.person.id, services.clock()):
+        problem = InvitationProblem.USED
     if problem is not None or invitation is None:
         texts = {
             InvitationProblem.UNKNOWN: _("This invitation link is not valid."),
@@ -116,18 +115,14 @@ async def language_command(update: Update, context: KotobotContext) -> None:
     await _ask_language(update.effective_message, context.tr)
 
 
+@button_guard
 async def language_button(update: Update, context: KotobotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     services, me = context.services, context.me
-    try:
-        (code,) = callbacks.unpack(query.data, callbacks.LANGUAGE, 1)
-        if code not in ("fi", "sv", "en"):
-            raise BadCallback(code)
-    except BadCallback:
-        await refuse(query.message if isinstance(query.message, Message) else None, context,
-                     "stale_button", query)
-        return
+    (code,) = callbacks.unpack(query.data, callbacks.LANGUAGE, 1)
+    if code not in ("fi", "sv", "en"):
+        raise BadCallback(code)
     assert me.person is not None
     await services.storage.set_language(me.person.id, code)
     tr = services.translators[code]

@@ -5,10 +5,9 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from bot import callbacks
-from bot.callbacks import BadCallback
 from bot.domain.rounds import current_round
 from bot.handlers.admin import coordinators_only
-from bot.handlers.common import refuse
+from bot.handlers.common import button_guard
 from bot.services import KotobotContext
 from bot.storage import Round
 from scheduler.jobs import plan_of
@@ -53,19 +52,11 @@ async def remind_command(update: Update, context: KotobotContext) -> None:
 
 
 @coordinators_only
+@button_guard
 async def nudge_button(update: Update, context: KotobotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
-    try:
-        (year_t,) = callbacks.unpack(query.data, callbacks.NUDGE_ALL, 1)
-        round_ = await context.services.storage.round(callbacks.year_of(year_t))
-        if round_ is None:
-            raise BadCallback(year_t)
-    except BadCallback:
-        await refuse(query.message, context, "stale_button", query)
-        return
-    if not round_.is_open:
-        await refuse(query.message, context, "round_closed", query)
-        return
+    (year_t,) = callbacks.unpack(query.data, callbacks.NUDGE_ALL, 1)
+    round_ = await context.services.reporting.open_round_for(callbacks.year_of(year_t))
     await query.answer()
     await remind_round(query.message, context, round_)

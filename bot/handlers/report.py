@@ -20,7 +20,7 @@ from bot.domain.answers import CHOICES, InvalidAnswer, Status, parse_number, par
 from bot.domain.reporting import NotAllowed, UnitReport
 from bot.domain.rounds import current_round
 from bot.domain.walk import Step, StepKind, position_of
-from bot.handlers.common import refuse, send_blocks, tell_coordinators
+from bot.handlers.common import button_guard, refuse, send_blocks, tell_coordinators
 from bot.keyboards import (
     expects_number,
     expects_text,
@@ -56,8 +56,8 @@ async def report_command(update: Update, context: KotobotContext) -> None:
     for unit_id in units:
         report = await services.reporting.report(unit_id, round_)
         done = "✅ " if report.submission else ""
-        choices.append((unit_id, f"{done}{unit_name(services.catalogue, unit_id, tr)} "
-                                 f"({report.answered_count}/{len(report.steps)})"))
+        choices.append((unit_id, (f"{done}{unit_name(services.catalogue, unit_id, tr)} "
+                                 f"({report.answered_count}/{len(report.steps)})")))
     await message.reply_text(
         _("Which unit are you reporting for?"),
         reply_markup=unit_choice_keyboard(services.catalogue, tr, round_.year, choices))
@@ -87,7 +87,7 @@ async def show_next(message: Message, context: KotobotContext, year: int, unit_i
 
 def _next_unanswered(report: UnitReport, after: int | None) -> int | None:
     start = 0 if after is None else after + 1
-    for position in list(range(start, len(report.steps))) + list(range(0, start)):
+    for position in list(range(start, len(report.steps))) + list(range(start)):
         if report.steps[position].key not in report.answers:
             return position
     return None
@@ -125,45 +125,38 @@ async def show_review(message: Message, context: KotobotContext, report: UnitRep
         report.submission is not None))
 
 
+@button_guard
 async def answer_button(update: Update, context: KotobotContext) -> None:
     """An answer or navigation button of a step: decode, re-check, save, move on."""
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
     services = context.services
-    try:
-        prefix = query.data.split(":", 1)[0]
-        year_t, unit_t, pos_t, check, value = callbacks.unpack(query.data, prefix, 5)
-        year, position = callbacks.year_of(year_t), callbacks.position_of(pos_t)
-        unit_id = UnitRef.decode(unit_t, services.catalogue).unit_id
-        round_ = await services.reporting.check(context.me, unit_id, year)
-        report = await services.reporting.report(unit_id, round_)
-        if position >= len(report.steps) or report.steps[position].check != check:
-            raise BadCallback(query.data)
-    except BadCallback:
-        await refuse(query.message, context, "stale_button", query)
-        return
-    except NotAllowed as refusal:
-        await refuse(query.message, context, refusal.reason, query)
-        return
-    await query.answer()
+    prefix = query.data.split(":", 1)[0]
+    year_t, unit_t, pos_t, check, value = callbacks.unpack(query.data, prefix, 5)
+    year, position = callbacks.year_of(year_t), callbacks.position_of(pos_t)
+    unit_id = UnitRef.decode(unit_t, services.catalogue).unit_id
+    round_ = await services.reporting.check(context.me, unit_id, year)
+    report = await services.reporting.report(unit_id, round_)
+    if position >= len(report.steps) or report.steps[position].check != check:
+        raise BadCallback(query.data)
     step = report.steps[position]
     if prefix == callbacks.NAVIGATE:
+        if value not in ("back", "skip") or (value == "back" and position == 0):
+            raise BadCallback(value)
+        await query.answer()
         await _drop_keyboard(query.message)
         target = position - 1 if value == "back" else position + 1
-        if value not in ("back", "skip") or target < 0:
-            await refuse(query.message, context, "stale_button")
-        elif target >= len(report.steps):
+        if target >= len(report.steps):
             await show_review(query.message, context, report)
         else:
             await show_step(query.message, context, report, target)
         return
     stored = _button_value(step, value, report)
     if stored is None:
-        await refuse(query.message, context, "stale_button")
-        return
+        raise BadCallback(value)
     await services.reporting.record(context.me, unit_id, year, step, stored)
-    note = answered_line(context.tr, step, stored)
-    await _drop_keyboard(query.message, note)
+    await query.answer()
+    await _drop_keyboard(query.message, answered_line(context.tr, step, stored))
     await show_next(query.message, context, year, unit_id, after=position)
 
 
@@ -252,39 +245,30 @@ def _invalid_text(problem: InvalidAnswer, context: KotobotContext) -> str:
     return messages[problem.reason].format(limit=limit)
 
 
+@button_guard
 async def start_report_button(update: Update, context: KotobotContext) -> None:
     """The unit-choice button, also carried by reminders: start or resume that unit."""
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
-    try:
-        year_t, unit_t = callbacks.unpack(query.data, callbacks.START_REPORT, 2)
-        year = callbacks.year_of(year_t)
-        unit_id = UnitRef.decode(unit_t, context.services.catalogue).unit_id
-    except BadCallback:
-        await refuse(query.message, context, "stale_button", query)
-        return
+    year_t, unit_t = callbacks.unpack(query.data, callbacks.START_REPORT, 2)
+    year = callbacks.year_of(year_t)
+    unit_id = UnitRef.decode(unit_t, context.services.catalogue).unit_id
     await query.answer()
     await show_next(query.message, context, year, unit_id)
 
 
+@button_guard
 async def review_button(update: Update, context: KotobotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
     services, tr = context.services, context.tr
     _ = tr.gettext
-    try:
-        year_t, unit_t, action = callbacks.unpack(query.data, callbacks.REVIEW, 3)
-        year = callbacks.year_of(year_t)
-        unit_id = UnitRef.decode(unit_t, services.catalogue).unit_id
-        if action not in ("submit", "missing", "restart"):
-            raise BadCallback(action)
-        round_ = await services.reporting.check(context.me, unit_id, year)
-    except BadCallback:
-        await refuse(query.message, context, "stale_button", query)
-        return
-    except NotAllowed as refusal:
-        await refuse(query.message, context, refusal.reason, query)
-        return
+    year_t, unit_t, action = callbacks.unpack(query.data, callbacks.REVIEW, 3)
+    year = callbacks.year_of(year_t)
+    unit_id = UnitRef.decode(unit_t, services.catalogue).unit_id
+    if action not in ("submit", "missing", "restart"):
+        raise BadCallback(action)
+    round_ = await services.reporting.check(context.me, unit_id, year)
     await query.answer()
     await _drop_keyboard(query.message)
     report = await services.reporting.report(unit_id, round_)

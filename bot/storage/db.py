@@ -11,19 +11,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
 from bot.storage.records import Grant, Invitation, Person, Role
-from bot.storage.reporting import ReportingQueries
+from bot.storage.reporting import ReportingQueries, _ts
 from bot.storage.schema import MIGRATIONS
-
-
-def _ts(value: datetime) -> str:
-    return value.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def _dt(value: str | None) -> datetime | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from contextlib import AbstractAsyncContextManager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 import aiosqlite
@@ -17,7 +17,7 @@ from bot.storage.records import Answer, HistoryEntry, Round, Session, Submission
 
 
 def _ts(value: datetime) -> str:
-    return value.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return value.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _round(row: aiosqlite.Row) -> Round:
