@@ -12,20 +12,23 @@ from bot.i18n import Translator
 
 def status_label(status: str, tr: Translator) -> str:
     _ = tr.gettext
-    return {
+    labels: dict[str, str] = {
         Status.NOT_STARTED: _("Not started"),
         Status.IN_PROGRESS: _("In progress"),
         Status.DONE: _("Done"),
         Status.ONGOING: _("Ongoing"),
-    }.get(status, status)
+    }
+    return labels.get(status, status)
 
 
 def choice_label(kind: IndicatorKind, value: str, tr: Translator) -> str:
     _ = tr.gettext
     if kind is IndicatorKind.MILESTONE:
-        return {Milestone.DONE: _("Done"), Milestone.PARTLY: _("Partly"),
-                Milestone.NOT_YET: _("Not yet")}.get(value, value)
-    return {YesNo.YES: _("Yes"), YesNo.NO: _("No")}.get(value, value)
+        milestones: dict[str, str] = {Milestone.DONE: _("Done"), Milestone.PARTLY: _("Partly"),
+                                      Milestone.NOT_YET: _("Not yet")}
+        return milestones.get(value, value)
+    answers: dict[str, str] = {YesNo.YES: _("Yes"), YesNo.NO: _("No")}
+    return answers.get(value, value)
 
 
 def value_label(step: Step, value: Any, tr: Translator) -> str:

@@ -10,8 +10,11 @@ from fake_telegram import BotMessage, FakeTelegram, FakeUser
 from harness import COORDINATOR_ID, Clock, make_settings, press, running_bot, say
 from test_e2e_people import invite
 
+import pytest
+
 from bot.callbacks import ANSWER, UnitRef, pack
 from bot.catalogue.loader import load_catalogue
+from bot.i18n import Translator, Translators
 
 PROGRESS = re.compile(r"measure (\d+)/(\d+)")
 
@@ -178,3 +181,47 @@ async def test_closed_round_refuses_answers(tg: FakeTelegram, bot: object) -> No
     refusal = await press_result(tg, contact, step)
     assert "closed" in refusal.plain
     assert "no open reporting round" in (await say(tg, contact, "/report")).plain
+
+
+async def answer_in(tg: FakeTelegram, user: FakeUser, step: BotMessage, tr: Translator) -> BotMessage:
+    """Answer one step in the person's own language, as they would read it."""
+    buttons = step.button_texts()
+    for label in ("In progress", "Partly", "Yes", "No comment"):
+        if tr.gettext(label) in buttons:
+            return await press(tg, user, step, tr.gettext(label))
+    if tr.gettext("Type a number, for example 12 or 12.5.") in step.plain:
+        return await say(tg, user, "12")
+    return await say(tg, user, "OK")
+
+
+@pytest.mark.parametrize(("language", "unit"), [("fi", "alma"), ("sv", "vamia")])
+async def test_a_whole_report_in_finnish_and_in_swedish(tg: FakeTelegram, bot: object,
+                                                        language: str, unit: str) -> None:
+    tr = Translators()[language]
+    await open_round(tg)
+    contact = await join(tg, 20, unit, language=language)
+    step = await say(tg, contact, "/report")
+    submit = tr.gettext("✅ Submit")
+    for _ in range(60):
+        if submit in step.button_texts():
+            break
+        assert "Kotobot" not in step.plain or "/report" not in step.plain, step.plain
+        step = await answer_in(tg, contact, step, tr)
+    assert tr.gettext("Every question is answered. Please check your answers.") in step.plain
+    assert tr.gettext("In progress") in step.plain
+    thanks = await press(tg, contact, step, submit)
+    assert str(2026) in thanks.plain and "/report" in thanks.plain
+
+
+async def test_a_contact_of_several_units_picks_one(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg)
+    contact = await join(tg, 20, "welcome-office")
+    code = await invite(tg, "employment-services")
+    await say(tg, contact, f"/start {code}")
+    await tg.next_reply(tg.user(COORDINATOR_ID))
+    choice = await say(tg, contact, "/report")
+    assert "Which unit" in choice.plain
+    assert [text.split(" (")[0] for text in choice.button_texts()] == ["Employment Services",
+                                                                      "Welcome Office"]
+    step = await press(tg, contact, choice, choice.button_texts()[0])
+    assert "Employment Services" in step.plain and "measure 1/1" in step.plain

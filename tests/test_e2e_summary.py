@@ -149,3 +149,12 @@ async def test_digest_preview_for_the_coordinator(tg: FakeTelegram, bot: object)
     # the last programme year also carries the whole period
     assert any("whole programme" in m.plain for m in received)
     assert len([m for m in received if m.kind == "document"]) >= 1
+
+
+async def test_council_members_read_the_summary_but_cannot_run_rounds(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg)
+    member = await council_member(tg, 50, "sv")
+    received = await summary_replies(tg, member, "/summary")
+    assert "Sammandrag 2026" in received[0].plain
+    refusal = await say(tg, member, "/digest 2026")
+    assert "integrationskoordinator" in refusal.plain.lower() or "koordinator" in refusal.plain.lower()

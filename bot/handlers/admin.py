@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date
 from functools import wraps
 from html import escape
@@ -14,14 +13,12 @@ from bot import callbacks
 from bot.callbacks import BadCallback, UnitRef, pack
 from bot.domain.invitations import VALID_FOR, deep_link, new_code
 from bot.domain.rounds import current_round, default_deadline, default_round_year
-from bot.handlers.common import button_guard, refuse, send_blocks
+from bot.handlers.common import Handler, button_guard, refuse, send_blocks
 from bot.i18n import Translator
 from bot.services import KotobotContext
 from bot.storage import Role
 from bot.views import unit_name
 from scheduler.planning import DEFAULT_LADDER, parse_ladder
-
-Handler = Callable[[Update, KotobotContext], Awaitable[None]]
 
 
 def coordinators_only(handler: Handler) -> Handler:
@@ -156,8 +153,8 @@ async def round_command(update: Update, context: KotobotContext) -> None:
         if action == "open":
             await _open_round(message, context, args)
         elif action == "close":
-            rounds = await services.storage.rounds()
-            year = int(args[0]) if args else (current_round(rounds).year if current_round(rounds) else 0)
+            latest = current_round(await services.storage.rounds())
+            year = int(args[0]) if args else (latest.year if latest else 0)
             if await services.storage.close_round(year, services.clock()):
                 await message.reply_text(_("Round {year} is closed. Answers can no longer be changed.")
                                          .format(year=year))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from functools import wraps
+from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -46,7 +47,7 @@ async def refuse(message: Message | None, context: KotobotContext, reason: str,
         await message.reply_text(text)
 
 
-Handler = Callable[[Update, KotobotContext], Awaitable[None]]
+Handler = Callable[[Update, KotobotContext], Coroutine[Any, Any, None]]
 
 
 def button_guard(handler: Handler) -> Handler:
