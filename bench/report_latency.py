@@ -41,7 +41,6 @@ import asyncio
 import math
 import re
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -49,7 +48,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from echo_latency import make_echo_app, measure_latency, percentile  # also puts tests/ on sys.path
-
 from fake_telegram import BotMessage, FakeTelegram, FakeUser
 from harness import COORDINATOR_ID, Clock, make_settings, running_bot
 
@@ -238,8 +236,10 @@ def line(name: str, values: Sequence[float], echo: Sequence[float]) -> str:
     ms = [v * 1000 for v in values]
     echo_ms = [v * 1000 for v in echo]
     median, p95 = statistics.median(ms), percentile(ms, 95)
-    ratio = (f"  ×{median / statistics.median(echo_ms):5.2f} median  ×{p95 / percentile(echo_ms, 95):5.2f} p95"
-             if echo_ms and values is not echo else "")
+    ratio = ""
+    if echo_ms and values is not echo:
+        ratio = (f"  ×{median / statistics.median(echo_ms):5.2f} median"
+                 f"  ×{p95 / percentile(echo_ms, 95):5.2f} p95")
     return f"{name:<34} n={len(ms):<4} median {median:7.2f} ms  p95 {p95:7.2f} ms{ratio}"
 
 

@@ -56,9 +56,12 @@ class CatalogueIndex:
         self.entries: list[MeasureEntry] = entries
         self.measures: dict[str, MeasureEntry] = {entry.id: entry for entry in entries}
         self._by_indicator: dict[str, list[str]] = {}
+        self._by_lead: dict[str, list[MeasureEntry]] = {}
         for entry in entries:
+            self._by_lead.setdefault(entry.measure.lead, []).append(entry)
             for ref in entry.measure.indicators:
                 self._by_indicator.setdefault(ref, []).append(entry.id)
+        self._lead_units = [unit for unit in catalogue.units if unit.id in self._by_lead]
 
     @property
     def programme(self) -> Programme:
@@ -74,9 +77,8 @@ class CatalogueIndex:
 
     def led_by(self, unit_id: str) -> list[MeasureEntry]:
         """Measures the unit leads (and therefore reports), in programme order."""
-        return [entry for entry in self.entries if entry.measure.lead == unit_id]
+        return list(self._by_lead.get(unit_id, []))
 
     def lead_units(self) -> list[Unit]:
         """Units that lead at least one measure: the ones a round expects a report from."""
-        leads = {entry.measure.lead for entry in self.entries}
-        return [unit for unit in self.catalogue.units if unit.id in leads]
+        return list(self._lead_units)

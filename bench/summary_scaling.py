@@ -1,0 +1,265 @@
+"""How `load_round_data` + `summarise` scale from the city's size to ~500 reporting units.
+
+Why: the summary module promises that a round's summary is computed from a snapshot loaded
+in a fixed number of queries and then in memory, "so it stays fast with every year of a
+programme and hundreds of units". This measures that promise as ratios in one run:
+
+* small: the shipped catalogue (every lead unit, ~28) with answers for 2023-2026;
+* large: the same catalogue replicated in memory to ~500 lead units (every lead unit, goal,
+  indicator, field and measure copied with an id suffix ``-u<n>``; partners keep pointing
+  at the original units), validated with ``validate_data``, with answers for 2023-2026.
+
+Seeding goes through `Storage` as the bot writes (``open_round``, ``ensure_person``,
+``save_answer``, ``submit``): every lead unit answers every due measure's status (carried-over
+measures included) and every numeric field of its walk, each year, with deterministic
+pseudo-random values. Only the seeding runs with ``PRAGMA synchronous=OFF`` (one fsync per
+answer would make the large seed take minutes; the measured reads do not depend on it).
+
+Printed: the median time of ``load_round_data`` and of ``summarise`` for round 2026 in both
+cases, the per-unit cost ratio large/small (about 1 means linear scaling; clearly above 1
+means some part grows faster than the number of units), and the number of SQL statements
+``load_round_data`` runs (counted with sqlite3's trace callback; equal in both cases means a
+fixed number of queries, not one per unit or measure).
+
+Usage: ``.venv/bin/python bench/summary_scaling.py [--units 500] [--repeats 5] [--min-time 1]``.
+Bounded: fixed sizes, at most 500 timed runs per case, temporary directory, no network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import copy
+import math
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.catalogue.index import CatalogueIndex
+from bot.catalogue.loader import DEFAULT_CATALOGUE, load_catalogue, validate_data
+from bot.catalogue.models import IndicatorKind
+from bot.domain.answers import Status
+from bot.domain.due import due_measures
+from bot.domain.summary import Summary, load_round_data, summarise
+from bot.domain.walk import StepKind, build_walk
+from bot.storage import Storage
+
+YEARS = (2023, 2024, 2025, 2026)
+MEASURED_YEAR = 2026
+MAX_REPEATS = 500
+
+
+# the synthetic large catalogue ------------------------------------------------------
+
+def replicated_catalogue(lead_units: int) -> CatalogueIndex:
+    """The shipped catalogue with every lead unit and its goals copied until there are at
+    least `lead_units` lead units; ids get a `-u<n>` suffix so that they stay unique."""
+    raw = yaml.safe_load(DEFAULT_CATALOGUE.read_text(encoding="utf-8"))
+    leads = {m["lead"] for t in raw["themes"] for g in t["goals"] for m in g["measures"]}
+    copies = math.ceil(lead_units / len(leads))
+    by_id = {u["id"]: u for u in raw["units"]}
+    originals = {t["id"]: list(t["goals"]) for t in raw["themes"]}
+    for n in range(1, copies):
+        suffix = f"-u{n}"
+        raw["units"] += [{**copy.deepcopy(by_id[u]), "id": u + suffix} for u in sorted(leads)]
+        for theme in raw["themes"]:
+            for goal in originals[theme["id"]]:  # the originals only, not earlier copies
+                clone = copy.deepcopy(goal)
+                clone["id"] += suffix
+                for indicator in clone["indicators"]:
+                    indicator["id"] += suffix
+                    for fld in indicator["fields"]:
+                        fld["id"] += suffix
+                for measure in clone["measures"]:
+                    measure["id"] += suffix
+                    measure["lead"] += suffix
+                    measure["indicators"] = [ref + suffix for ref in measure["indicators"]]
+                theme["goals"].append(clone)
+    return validate_data(raw, Path("synthetic"))
+
+
+# seeding through Storage --------------------------------------------------------------
+
+@dataclass
+class Seeded:
+    units: int
+    answers: int
+    seconds: float
+
+
+def _status(rng: random.Random, continuous: bool, year: int) -> str:
+    choices = [Status.DONE, Status.IN_PROGRESS, Status.NOT_STARTED]
+    if continuous:
+        choices.append(Status.ONGOING)
+    weights = [1 + (year - YEARS[0]), 3, 1] + ([4] if continuous else [])
+    return rng.choices(choices, weights)[0].value
+
+
+def _number(rng: random.Random, kind: IndicatorKind) -> int | float:
+    if kind is IndicatorKind.PERCENT:
+        return rng.randint(0, 100)
+    if kind is IndicatorKind.NUMBER:
+        return round(rng.uniform(0, 5000), 1)
+    return rng.randint(0, 250)
+
+
+async def seed(storage: Storage, index: CatalogueIndex, seed_value: int = 2023) -> Seeded:
+    """Every lead unit answers its walk's statuses and numeric fields, every year."""
+    started = time.perf_counter()
+    rng = random.Random(seed_value)
+    await storage._db.execute("PRAGMA synchronous=OFF")  # seeding only; see the docstring
+    await storage.sync_units((u.id, u.name.fi, u.name.sv, u.name.en) for u in index.catalogue.units)
+    units = [u.id for u in index.lead_units()]
+    people = {}
+    for n, unit in enumerate(units):
+        person = await storage.ensure_person(100_000 + n, f"Contact {n}", "fi",
+                                             datetime(2023, 1, 2, tzinfo=UTC))
+        people[unit] = person.id
+    last_status: dict[str, dict[str, str]] = {u: {} for u in units}
+    answers = 0
+    for year in YEARS:
+        await storage.open_round(year, date(year + 1, 1, 31), (14, 3, -7),
+                                 datetime(year, 11, 1, 8, 0, tzinfo=UTC))
+        for unit in units:
+            due = due_measures(index, unit, year, last_status[unit])
+            answered_at = datetime(year, 12, rng.randint(1, 28), 10, tzinfo=UTC)
+            for step in build_walk(index, due):
+                if step.kind is StepKind.STATUS:
+                    value: Any = _status(rng, step.due.entry.measure.schedule.continuous, year)
+                    last_status[unit][step.due.id] = value
+                elif step.field is not None and step.field.kind.numeric:
+                    value = _number(rng, step.field.kind)
+                else:
+                    continue
+                await storage.save_answer(year, unit, step.key, value, people[unit],
+                                          answered_at, late=False)
+                answers += 1
+            if due and rng.random() < 0.9:  # a tenth never submits; a few submit late
+                late = rng.random() < 0.1
+                await storage.submit(year, unit, people[unit],
+                                     datetime(year + 1, 2 if late else 1, 10, tzinfo=UTC), late)
+    await storage._db.execute("PRAGMA synchronous=FULL")
+    return Seeded(len(units), answers, time.perf_counter() - started)
+
+
+# measuring ----------------------------------------------------------------------------
+
+@dataclass
+class Measured:
+    name: str
+    seeded: Seeded
+    load: float  # median seconds of load_round_data
+    summarise: float  # median seconds of summarise
+    queries: int | None
+    summary: Summary
+    repeats: int
+
+    @property
+    def total(self) -> float:
+        return self.load + self.summarise
+
+    @property
+    def per_unit(self) -> float:
+        return self.total / self.seeded.units
+
+
+async def count_queries(storage: Storage, round_: Any) -> int | None:
+    """Statements `load_round_data` runs, via sqlite3's trace callback on the connection's
+    own thread (aiosqlite's `set_trace_callback`); None if that is not reachable."""
+    db = storage._db
+    setter = getattr(db, "set_trace_callback", None)
+    if setter is None or getattr(db, "_conn", None) is None:
+        return None
+    statements: list[str] = []
+    await setter(statements.append)
+    try:
+        await load_round_data(storage, round_)
+    finally:
+        await setter(None)
+    return len(statements)
+
+
+async def measure(name: str, index: CatalogueIndex, directory: Path, repeats: int,
+                  min_time: float) -> Measured:
+    """Seed, then time at least `repeats` runs and keep going for `min_time` seconds (so the
+    millisecond-sized small case gets enough samples for a stable median), at most
+    MAX_REPEATS."""
+    storage = await Storage.open(directory / f"{name}.sqlite3")
+    try:
+        seeded = await seed(storage, index)
+        round_ = await storage.round(MEASURED_YEAR)
+        assert round_ is not None
+        await load_round_data(storage, round_)  # warm the page cache and code paths
+        loads: list[float] = []
+        sums: list[float] = []
+        summary = None
+        budget_end = time.perf_counter() + min_time
+        while len(loads) < MAX_REPEATS and (len(loads) < repeats
+                                            or time.perf_counter() < budget_end):
+            started = time.perf_counter()
+            data = await load_round_data(storage, round_)
+            loaded = time.perf_counter()
+            summary = summarise(index, data)
+            loads.append(loaded - started)
+            sums.append(time.perf_counter() - loaded)
+        queries = await count_queries(storage, round_)
+    finally:
+        await storage.close()
+    assert summary is not None
+    return Measured(name, seeded, statistics.median(loads), statistics.median(sums), queries,
+                    summary, len(loads))
+
+
+def report(small: Measured, large: Measured) -> None:
+    for m in (small, large):
+        s = m.summary
+        print(f"{m.name:<6} {m.seeded.units:>4} lead units, {m.seeded.answers:>6} answers "
+              f"(seeded in {m.seeded.seconds:5.1f} s); round {s.year}: {s.measures_due} measures "
+              f"due, {len(s.expected_units)} units expected")
+        queries = m.queries if m.queries is not None else "n/a"
+        print(f"       load_round_data {m.load * 1000:8.2f} ms   "
+              f"summarise {m.summarise * 1000:8.2f} ms   total {m.total * 1000:8.2f} ms   "
+              f"per unit {m.per_unit * 1e6:7.1f} µs   queries {queries}   (median of {m.repeats})")
+    unit_ratio = large.seeded.units / small.seeded.units
+    print(f"size ratio large/small: units ×{unit_ratio:.1f}, answers "
+          f"×{large.seeded.answers / small.seeded.answers:.1f}")
+    load_ratio = (large.load / large.seeded.units) / (small.load / small.seeded.units)
+    sum_ratio = (large.summarise / large.seeded.units) / (small.summarise / small.seeded.units)
+    print(f"per-unit cost ratio large/small: total ×{large.per_unit / small.per_unit:.2f}   "
+          f"load_round_data ×{load_ratio:.2f}   summarise ×{sum_ratio:.2f}   (≈1: linear)")
+    same = small.queries is not None and small.queries == large.queries
+    print(f"load_round_data statements: small {small.queries}, large {large.queries} "
+          f"({'fixed' if same else 'NOT fixed' if small.queries is not None else 'not counted'})")
+
+
+async def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=500,
+                        help="lead units in the large case, rounded up to whole copies (500)")
+    parser.add_argument("--repeats", type=int, default=5, help="minimum timed runs per case (5)")
+    parser.add_argument("--min-time", type=float, default=1.0,
+                        help="keep repeating each case for this many seconds (1.0), "
+                             f"at most {MAX_REPEATS} runs")
+    args = parser.parse_args(argv)
+    if not 1 <= args.repeats <= 50 or not 1 <= args.units <= 2000 or not 0 <= args.min_time <= 10:
+        parser.error("--repeats must be 1..50, --units 1..2000 and --min-time 0..10")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="kotobot-bench-") as tmp:
+        small = await measure("small", load_catalogue(), Path(tmp), args.repeats, args.min_time)
+        large = await measure("large", replicated_catalogue(args.units), Path(tmp), args.repeats,
+                              args.min_time)
+    report(small, large)
+    print(f"(medians; {time.perf_counter() - started:.1f} s wall)")
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
