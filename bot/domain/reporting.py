@@ -109,15 +109,19 @@ class Reporting:
                                          is_late(round_, now, self.tz))
 
     async def pending_units(self, round_: Round) -> dict[str, int]:
-        """Units with due measures that have not submitted: unit id → number of due measures."""
+        """Units with due measures that have not submitted: unit id → number of due measures.
+
+        Two queries for the whole round, whatever the number of units.
+        """
         submitted = await self.storage.submissions(round_.year)
+        statuses = await self.storage.statuses_before(round_.year)
         pending: dict[str, int] = {}
         for unit in self.index.lead_units():
             if unit.id in submitted:
                 continue
-            report = await self.report(unit.id, round_)
-            if report.due:
-                pending[unit.id] = len(report.due)
+            due = due_measures(self.index, unit.id, round_.year, statuses.get(unit.id, {}))
+            if due:
+                pending[unit.id] = len(due)
         return pending
 
 
