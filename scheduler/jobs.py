@@ -27,7 +27,7 @@ from bot.notices import tell_coordinators
 from bot.services import Services
 from bot.storage import Round
 from bot.views import unit_name
-from scheduler.planning import RoundPlan, current_step, deadline_end, next_wakeup
+from scheduler.planning import RoundPlan, current_step, missing_notice_time, next_wakeup
 from scheduler.reminders import FanOut, send_reminders
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ class Scheduling:
             result = await send_reminders(bot, services, round_, str(step.step), step.overdue)
             await self._report_units_without_contact(round_, str(step.step), result)
             log.info("round %s step %s: %s", round_.year, step.step, result)
-        if round_.is_open and now >= deadline_end(plan_of(round_), tz):
+        if round_.is_open and now >= missing_notice_time(plan_of(round_), tz):
             await self._missing_units_notice(round_)
 
     async def _report_units_without_contact(self, round_: Round, step: str, result: FanOut) -> None:

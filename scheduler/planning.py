@@ -124,6 +124,12 @@ def current_step(round: RoundPlan, now: datetime, tz: ZoneInfo) -> LadderStep | 
     return latest
 
 
+def missing_notice_time(round: RoundPlan, tz: ZoneInfo) -> datetime:
+    """When the coordinator hears which units missed the deadline: the first working day
+    after it, at office time (not at midnight when the deadline day ends)."""
+    return local_send_time(next_working_day(round.deadline + timedelta(days=1)), REMINDER_TIME, tz)
+
+
 def digest_time(round: RoundPlan, tz: ZoneInfo) -> datetime:
     """When the council digest for the round goes out, moved onto a working day.
 
@@ -155,6 +161,8 @@ def next_wakeup(rounds: Iterable[RoundPlan], now: datetime, tz: ZoneInfo) -> dat
     for round in rounds:
         if not round.closed:
             ahead.extend(s.send_at for s in ladder_steps(round, tz) if s.send_at > now)
+            if missing_notice_time(round, tz) > now:
+                ahead.append(missing_notice_time(round, tz))
         digest = digest_time(round, tz)
         if digest > now:
             ahead.append(digest)

@@ -225,3 +225,12 @@ async def test_a_contact_of_several_units_picks_one(tg: FakeTelegram, bot: objec
                                                                       "Welcome Office"]
     step = await press(tg, contact, choice, choice.button_texts()[0])
     assert "Employment Services" in step.plain and "measure 1/1" in step.plain
+
+
+async def test_rounds_stay_inside_the_programme_period(tg: FakeTelegram, bot: object) -> None:
+    reply = await open_round(tg, "2027")
+    assert "2023–2026" in reply
+    assert "2027" in reply
+    listing = await say(tg, tg.user(COORDINATOR_ID), "/rounds")
+    assert "2027" not in listing.plain
+    assert "/round" in await open_round(tg, "2026", "not-a-date")

@@ -240,7 +240,9 @@ def test_next_wakeup_prefers_the_earliest_of_steps_and_digests() -> None:
     assert next_wakeup(rounds, at(2026, 2, 1), HEL) == at(2026, 2, 16, 10)
     # Strictly after now: a job running exactly at the digest time moves on.
     assert next_wakeup(rounds, at(2026, 2, 16, 10), HEL) == at(2027, 1, 15, 9)
-    assert next_wakeup(rounds, at(2027, 1, 29, 9), HEL) == at(2027, 2, 3, 9)
+    # the coordinator's missing-units notice: Monday after the Sunday deadline
+    assert next_wakeup(rounds, at(2027, 1, 29, 9), HEL) == at(2027, 2, 1, 9)
+    assert next_wakeup(rounds, at(2027, 2, 1, 9), HEL) == at(2027, 2, 3, 9)
     assert next_wakeup(rounds, at(2027, 2, 10, 9), HEL) == at(2027, 2, 15, 10)  # digest
     assert next_wakeup(rounds, at(2027, 2, 15, 10), HEL) is None
 
@@ -292,3 +294,13 @@ def test_parse_ladder_accepts(text: str, expected: tuple[int, ...]) -> None:
 def test_parse_ladder_rejects(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         parse_ladder(text)
+
+
+def test_missing_notice_waits_for_the_first_working_day_after_the_deadline() -> None:
+    from scheduler.planning import missing_notice_time
+
+    tz = ZoneInfo("Europe/Helsinki")
+    friday_deadline = RoundPlan(year=2026, deadline=date(2027, 1, 29))
+    notice = missing_notice_time(friday_deadline, tz)
+    assert notice.date() == date(2027, 2, 1) and notice.hour == 9  # Monday, office time
+    assert next_wakeup([friday_deadline], datetime(2027, 1, 30, 12, tzinfo=tz), tz) == notice

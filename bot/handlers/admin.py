@@ -185,6 +185,13 @@ async def _open_round(message: Message, context: KotobotContext, args: list[str]
     deadline = date.fromisoformat(args[1]) if len(args) > 1 else default_deadline(year)
     if not 2000 <= year <= 2100 or deadline < date(year, 1, 1) or deadline > date(year + 2, 12, 31):
         raise ValueError("round out of range")
+    programme = services.catalogue.programme
+    if not programme.covers(year):
+        await message.reply_text(_(
+            "{year} is outside the programme period {start}–{end}. A new programme is loaded as "
+            "a new catalogue file (KOTOBOT_CATALOGUE).").format(
+            year=year, start=programme.start, end=programme.end))
+        return
     await services.storage.open_round(year, deadline, DEFAULT_LADDER, services.clock())
     round_ = await services.storage.round(year)
     assert round_ is not None
