@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from enum import StrEnum
 from html import escape
 
 from telegram import Bot, InlineKeyboardMarkup
@@ -18,11 +19,24 @@ from bot.views import unit_name
 log = logging.getLogger(__name__)
 
 
+class ReminderKind(StrEnum):
+    OPENED = "opened"  # the round has just opened
+    BEFORE = "before"  # a ladder step before the deadline
+    OVERDUE = "overdue"  # a chaser after it
+
+
 def reminder_text(services: Services, tr: Translator, round_: Round, unit_id: str,
-                  due_count: int, overdue: bool) -> str:
+                  due_count: int, kind: ReminderKind) -> str:
     unit = escape(unit_name(services.catalogue, unit_id, tr))
     deadline = tr.date(round_.deadline)
-    if overdue:
+    if kind is ReminderKind.OPENED:
+        text = tr.ngettext(
+            "📋 Reporting for {year} is open. <b>{unit}</b> has {count} measure to report. "
+            "The deadline is {date}; it takes a few minutes on your phone.",
+            "📋 Reporting for {year} is open. <b>{unit}</b> has {count} measures to report. "
+            "The deadline is {date}; it takes a few minutes on your phone.",
+            due_count)
+    elif kind is ReminderKind.OVERDUE:
         text = tr.ngettext(
             "⏰ The deadline {date} has passed and <b>{unit}</b> has not submitted its report for "
             "{year} yet: {count} measure is waiting. Please report as soon as you can.",

@@ -23,7 +23,7 @@ from telegram.ext import Application, CallbackContext, Job
 from bot import callbacks
 from bot.callbacks import pack
 from bot.i18n import Translator
-from bot.notices import tell_coordinators
+from bot.notices import ReminderKind, tell_coordinators
 from bot.services import Services
 from bot.storage import Round
 from bot.views import unit_name
@@ -107,7 +107,8 @@ class Scheduling:
         now, tz = services.clock(), services.settings.tz
         step = current_step(plan_of(round_), now, tz)
         if step is not None:
-            result = await send_reminders(bot, services, round_, str(step.step), step.overdue)
+            kind = ReminderKind.OVERDUE if step.overdue else ReminderKind.BEFORE
+            result = await send_reminders(bot, services, round_, str(step.step), kind)
             await self._report_units_without_contact(round_, str(step.step), result)
             log.info("round %s step %s: %s", round_.year, step.step, result)
         if round_.is_open and now >= missing_notice_time(plan_of(round_), tz):

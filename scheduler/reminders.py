@@ -19,7 +19,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
 from bot.keyboards import start_report_keyboard
-from bot.notices import reminder_text, tell_coordinators
+from bot.notices import ReminderKind, reminder_text, tell_coordinators
 from bot.services import Services
 from bot.storage import Person, Round
 
@@ -38,7 +38,7 @@ class FanOut:
 
 
 async def send_reminders(bot: Bot, services: Services, round_: Round, step_key: str,
-                         overdue: bool, also_claims: tuple[str, ...] = ()) -> FanOut:
+                         kind: ReminderKind, also_claims: tuple[str, ...] = ()) -> FanOut:
     """Remind every contact of every unit with pending work in `round_`, once per step_key.
 
     `also_claims` are further step keys claimed at the same time (a manual /remind claims
@@ -56,13 +56,13 @@ async def send_reminders(bot: Bot, services: Services, round_: Round, step_key: 
             result.units_without_contact.append(unit_id)
             continue
         for person in people:
-            await _remind(bot, services, round_, unit_id, due_count, person, step_key, overdue,
+            await _remind(bot, services, round_, unit_id, due_count, person, step_key, kind,
                           also_claims, result)
     return result
 
 
 async def _remind(bot: Bot, services: Services, round_: Round, unit_id: str, due_count: int,
-                  person: Person, step_key: str, overdue: bool, also_claims: tuple[str, ...],
+                  person: Person, step_key: str, kind: ReminderKind, also_claims: tuple[str, ...],
                   result: FanOut) -> None:
     storage = services.storage
     now: datetime = services.clock()
@@ -77,7 +77,7 @@ async def _remind(bot: Bot, services: Services, round_: Round, unit_id: str, due
     tr = services.translators[person.language]
     try:
         await bot.send_message(
-            person.telegram_id, reminder_text(services, tr, round_, unit_id, due_count, overdue),
+            person.telegram_id, reminder_text(services, tr, round_, unit_id, due_count, kind),
             parse_mode=ParseMode.HTML,
             reply_markup=start_report_keyboard(services.catalogue, tr, round_.year, unit_id))
     except Forbidden:

@@ -164,8 +164,10 @@ async def test_skip_back_and_no_change_since_last_year(tg: FakeTelegram, bot: ob
     assert "Type a number" in back.plain
     coordinator = tg.user(COORDINATOR_ID)
     await say(tg, coordinator, "/round close 2025")
-    await open_round(tg, "2026")
-    step = await say(tg, contact, "/report")
+    assert "Kerroin 1 yhteyshenkilölle" in await open_round(tg, "2026")  # the coordinator is fi
+    announcement = await tg.next_reply(contact)  # a new round is announced to its contacts
+    assert "Reporting for 2026 is open" in announcement.plain and "31 Jan 2027" in announcement.plain
+    step = await press(tg, contact, announcement, "Start the report")
     assert "Last year (2025): Ongoing" in step.plain
     step = await press(tg, contact, step, "No change since last year")
     assert "Last year (2025): 5" in step.plain
@@ -234,3 +236,13 @@ async def test_rounds_stay_inside_the_programme_period(tg: FakeTelegram, bot: ob
     listing = await say(tg, tg.user(COORDINATOR_ID), "/rounds")
     assert "2027" not in listing.plain
     assert "/round" in await open_round(tg, "2026", "not-a-date")
+
+
+async def test_joining_during_an_open_round_offers_to_start_at_once(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg)
+    code = await invite(tg, "green-areas")
+    contact = tg.user(20, first_name="Aino", language_code="en")
+    welcome = await say(tg, contact, f"/start {code}")
+    assert "Reporting for 2026 is open now" in welcome.plain
+    step = await press(tg, contact, welcome, "Start the report")
+    assert "Green areas unit" in step.plain or "measure 1/1" in step.plain

@@ -15,10 +15,12 @@ from bot.domain.invitations import VALID_FOR, deep_link, new_code
 from bot.domain.rounds import current_round, default_deadline, default_round_year
 from bot.handlers.common import Handler, button_guard, refuse, send_blocks
 from bot.i18n import Translator
+from bot.notices import ReminderKind
 from bot.services import KotobotContext
 from bot.storage import Role
 from bot.views import unit_name
 from scheduler.planning import DEFAULT_LADDER, parse_ladder
+from scheduler.reminders import send_reminders
 
 
 def coordinators_only(handler: Handler) -> Handler:
@@ -192,14 +194,20 @@ async def _open_round(message: Message, context: KotobotContext, args: list[str]
             "a new catalogue file (KOTOBOT_CATALOGUE).").format(
             year=year, start=programme.start, end=programme.end))
         return
-    await services.storage.open_round(year, deadline, DEFAULT_LADDER, services.clock())
+    new = await services.storage.open_round(year, deadline, DEFAULT_LADDER, services.clock())
     round_ = await services.storage.round(year)
     assert round_ is not None
     pending = await services.reporting.pending_units(round_)
-    await message.reply_text(
-        _("Round {year} is open. Deadline: {date}.").format(year=year, date=tr.date(deadline)) + " "
-        + tr.ngettext("{count} unit is expected to report.", "{count} units are expected to report.",
-                      len(pending)).format(count=len(pending)))
+    lines = [_("Round {year} is open. Deadline: {date}.").format(year=year, date=tr.date(deadline))
+             + " " + tr.ngettext("{count} unit is expected to report.",
+                                 "{count} units are expected to report.",
+                                 len(pending)).format(count=len(pending))]
+    if new:
+        told = await send_reminders(context.bot, services, round_, "opened", ReminderKind.OPENED)
+        lines.append(tr.ngettext("I told {count} contact person that the round is open.",
+                                 "I told {count} contact persons that the round is open.",
+                                 told.sent).format(count=told.sent))
+    await message.reply_text("\n".join(lines))
 
 
 def _ladder_text(ladder: tuple[int, ...], tr: Translator) -> str:

@@ -9,10 +9,11 @@ from bot import callbacks
 from bot.callbacks import BadCallback
 from bot.domain.access import Viewer
 from bot.domain.invitations import InvitationProblem, check_invitation
+from bot.domain.rounds import current_round
 from bot.handlers.common import button_guard, refuse, tell_coordinators
 from bot.handlers.report import typed_answer
 from bot.i18n import Translator
-from bot.keyboards import language_keyboard
+from bot.keyboards import language_keyboard, start_report_keyboard
 from bot.services import KotobotContext
 from bot.storage import Role
 from bot.views import unit_name
@@ -95,9 +96,16 @@ async def _redeem(message: Message, context: KotobotContext, code: str) -> None:
             "{name} joined as a member of the Multicultural Council.").format(name=who))
     else:
         unit = unit_name(services.catalogue, invitation.unit_id, tr)
-        await message.reply_text(_(
-            "Welcome! You are now a contact person for {unit}. When a reporting round is open, "
-            "/report walks you through your unit's measures.").format(unit=unit))
+        text = _("Welcome! You are now a contact person for {unit}. When a reporting round is open, "
+                 "/report walks you through your unit's measures.").format(unit=unit)
+        round_ = current_round(await services.storage.rounds())
+        markup = None
+        if round_ is not None and round_.is_open and await services.reporting.due(
+                invitation.unit_id, round_.year):
+            markup = start_report_keyboard(services.catalogue, tr, round_.year, invitation.unit_id)
+            text += "\n\n" + _("Reporting for {year} is open now, deadline {date}.").format(
+                year=round_.year, date=tr.date(round_.deadline))
+        await message.reply_text(text, reply_markup=markup)
         await tell_coordinators(context, lambda t: t.gettext(
             "{name} joined as a contact person for {unit}.").format(
             name=who, unit=unit_name(services.catalogue, invitation.unit_id, t)))

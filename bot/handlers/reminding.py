@@ -8,6 +8,7 @@ from bot import callbacks
 from bot.domain.rounds import current_round
 from bot.handlers.admin import coordinators_only
 from bot.handlers.common import button_guard
+from bot.notices import ReminderKind
 from bot.services import KotobotContext
 from bot.storage import Round
 from scheduler.jobs import plan_of
@@ -23,7 +24,8 @@ async def remind_round(message: Message, context: KotobotContext, round_: Round)
     step = current_step(plan, now, tz)
     manual_key = f"manual:{now.astimezone(tz).date().isoformat()}"
     result = await send_reminders(
-        context.bot, services, round_, manual_key, overdue=now >= deadline_end(plan, tz),
+        context.bot, services, round_, manual_key,
+        ReminderKind.OVERDUE if now >= deadline_end(plan, tz) else ReminderKind.BEFORE,
         also_claims=(str(step.step),) if step else ())
     lines = [tr.ngettext("Sent {count} reminder.", "Sent {count} reminders.", result.sent)
              .format(count=result.sent)]
