@@ -69,9 +69,13 @@ def services_of(application: Application) -> Services:
 
 
 async def say(tg: FakeTelegram, user: FakeUser, text: str) -> BotMessage:
-    """Send text and return the bot's next reply."""
+    """Send text and return the bot's next new message (skipping edits of earlier ones, such
+    as a question losing its buttons once it is answered)."""
     await tg.send(user, text)
-    return await tg.next_reply(user)
+    while True:
+        reply = await tg.next_reply(user)
+        if not reply.edited:
+            return reply
 
 
 async def press(tg: FakeTelegram, user: FakeUser, message: BotMessage, button: str) -> BotMessage:

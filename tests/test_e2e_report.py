@@ -246,3 +246,15 @@ async def test_joining_during_an_open_round_offers_to_start_at_once(tg: FakeTele
     assert "Reporting for 2026 is open now" in welcome.plain
     step = await press(tg, contact, welcome, "Start the report")
     assert "Green areas unit" in step.plain or "measure 1/1" in step.plain
+
+
+async def test_a_typed_answer_takes_the_buttons_off_its_question(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg)
+    contact = await join(tg, 20, "employment-services")
+    step = await say(tg, contact, "/report")
+    question = await press(tg, contact, step, "Done")
+    assert question.button_texts()  # back / skip
+    await tg.send(contact, "5")
+    replies = [await tg.next_reply(contact), await tg.next_reply(contact)]
+    edited = [r for r in replies if r.message_id == question.message_id]
+    assert edited and edited[0].button_texts() == []

@@ -103,12 +103,13 @@ async def show_step(message: Message, context: KotobotContext, report: UnitRepor
         await services.storage.mark_privacy_warned(me.person.id)
     await services.storage.set_session(me.person.id, report.round.year, report.unit_id, step.key,
                                        services.clock())
-    await message.reply_text(
+    shown = await message.reply_text(
         step_text(services.catalogue, tr, report, position, warn, saved_note),
         parse_mode=ParseMode.HTML,
         reply_markup=step_keyboard(services.catalogue, tr, report.round.year, report.unit_id,
                                    position, step, step.key in report.answers,
                                    step.key in report.previous))
+    await services.storage.set_session_message(me.person.id, shown.message_id)
 
 
 async def show_review(message: Message, context: KotobotContext, report: UnitReport,
@@ -187,6 +188,14 @@ async def _drop_keyboard(message: Message, note: str = "") -> None:
         pass  # an old message may no longer be editable; the answer is saved regardless
 
 
+async def _take_buttons_away(context: KotobotContext, chat_id: int, message_id: int) -> None:
+    """The step above was answered by typing: its buttons would only invite a double answer."""
+    try:
+        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+    except TelegramError:
+        pass  # too old to edit, or already without buttons: harmless
+
+
 async def typed_answer(update: Update, context: KotobotContext) -> bool:
     """A typed message during the report. Returns False when no step is waiting for text."""
     message = update.effective_message
@@ -224,6 +233,8 @@ async def typed_answer(update: Update, context: KotobotContext) -> bool:
         await show_step(message, context, report, position)
         return True
     await services.reporting.record(me, session.unit_id, session.year, step, value)
+    if session.message_id is not None:
+        await _take_buttons_away(context, message.chat_id, session.message_id)
     await show_next(message, context, session.year, session.unit_id, after=position,
                     saved_note=answered_line(tr, step, value))
     return True

@@ -97,3 +97,4 @@ class Session:
     year: int
     unit_id: str
     step_key: str
+    message_id: int | None = None  # the chat message showing the step

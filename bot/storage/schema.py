@@ -106,4 +106,9 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (kind, year, person_id)
     );
     """,
+    # 3: the message showing a person's current step, so its buttons can be taken away
+    # once the step is answered by typing
+    """
+    ALTER TABLE sessions ADD COLUMN message_id INTEGER;
+    """,
 ]
