@@ -191,7 +191,7 @@ async def test_round_reminder_ladder_can_be_changed(tg: FakeTelegram, bot: objec
 
 async def test_a_flood_wait_is_waited_out_and_the_reminder_still_arrives(
         tg: FakeTelegram, bot: object, clock: Clock) -> None:
-    office, services_sv, coordinator = await setup_people(tg)
+    office, _services_sv, _coordinator = await setup_people(tg)
     tg.rate_limit(office, retry_after=1, times=1)  # Telegram answers 429 once
     clock.set(at(2027, 1, 15, 10))
     await tick(bot)

@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from fake_telegram import BotMessage, FakeTelegram, FakeUser
 from harness import COORDINATOR_ID, Clock, make_settings, press, running_bot, say
 from test_e2e_people import invite
-
-import pytest
 
 from bot.callbacks import ANSWER, UnitRef, pack
 from bot.catalogue.loader import load_catalogue
