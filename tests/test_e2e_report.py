@@ -134,6 +134,8 @@ async def test_restart_halfway_loses_nothing(tg: FakeTelegram, clock: Clock, tmp
         assert "No comment" in step.button_texts()
         review = await press(tg, contact, step, "No comment")
         assert is_review(review) and "Done" in review.plain and "7" in review.plain
+        thanks = await press(tg, contact, review, "✅ Submit")
+        assert "submitted" in thanks.plain
 
 
 async def test_report_in_finnish_and_swedish(tg: FakeTelegram, bot: object) -> None:
