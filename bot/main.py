@@ -139,7 +139,7 @@ def _add_handlers(application: Application) -> None:
         "digest": summary.digest_command,
     }
     for name, callback in commands.items():
-        application.add_handler(CommandHandler(name, callback))
+        application.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))
     buttons = {
         callbacks.LANGUAGE: general.language_button,
         callbacks.ANSWER: report.answer_button,
@@ -152,8 +152,12 @@ def _add_handlers(application: Application) -> None:
     }
     for prefix, callback in buttons.items():
         application.add_handler(CallbackQueryHandler(callback, pattern=f"^{prefix}:"))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, general.text_message))
-    application.add_handler(MessageHandler(filters.COMMAND, general.unknown_command))
+    new_message = filters.UpdateType.MESSAGE
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED, general.edited_message))
+    application.add_handler(MessageHandler(new_message & filters.TEXT & ~filters.COMMAND,
+                                           general.text_message))
+    application.add_handler(MessageHandler(new_message & filters.COMMAND, general.unknown_command))
+    application.add_handler(MessageHandler(new_message, general.not_text_message))
     application.add_handler(CallbackQueryHandler(general.unknown_button))
     application.add_error_handler(_on_error)  # type: ignore[arg-type]
 

@@ -511,6 +511,20 @@ class FakeTelegram:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         return await self._enqueue({"message": message})
 
+    async def edit(self, user: FakeUser, sent: Params, text: str) -> Params:
+        """The user edits a message they sent earlier (``sent`` is the update `send` returned)."""
+        message = {**sent["message"], "text": text, "edit_date": int(time.time())}
+        message.pop("entities", None)
+        return await self._enqueue({"edited_message": message})
+
+    async def send_location(self, user: FakeUser, latitude: float = 63.1, longitude: float = 21.6
+                            ) -> Params:
+        """The user shares a location: a message with no text at all."""
+        message: Params = {"message_id": next(self._msg_ids[user.id]), "from": user.to_api(),
+                           "chat": user.chat(), "date": int(time.time()),
+                           "location": {"latitude": latitude, "longitude": longitude}}
+        return await self._enqueue({"message": message})
+
     async def press(self, user: FakeUser, message: BotMessage, button: str) -> Params:
         """Press the button labelled ``button`` (or with that callback_data) in the *current*
         keyboard of ``message``."""

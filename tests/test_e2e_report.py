@@ -259,3 +259,20 @@ async def test_a_typed_answer_takes_the_buttons_off_its_question(tg: FakeTelegra
     replies = [await tg.next_reply(contact), await tg.next_reply(contact)]
     edited = [r for r in replies if r.message_id == question.message_id]
     assert edited and edited[0].button_texts() == []
+
+
+async def test_edits_and_non_text_messages_never_become_answers(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg)
+    contact = await join(tg, 20, "employment-services")
+    step = await say(tg, contact, "/report")
+    question = await press(tg, contact, step, "Done")
+    sent = await tg.send(contact, "5")
+    await tg.next_reply(contact)
+    await tg.next_reply(contact)
+    await tg.edit(contact, sent, "50")
+    assert "does not change an answer" in (await tg.next_reply(contact)).plain
+    await tg.send_location(contact)
+    assert "only read typed text" in (await tg.next_reply(contact)).plain
+    review = await say(tg, contact, "/status")
+    assert "Answered: 2/" in review.plain  # the status and the 5; the edit wrote nothing
+    assert question.message_id

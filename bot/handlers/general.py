@@ -170,6 +170,23 @@ async def text_message(update: Update, context: KotobotContext) -> None:
           "what you can do."), parse_mode=ParseMode.HTML)
 
 
+async def not_text_message(update: Update, context: KotobotContext) -> None:
+    """Photos, voice messages, stickers, files: say so instead of staying silent."""
+    _ = context.tr.gettext
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(_(
+        "I can only read typed text. Please type your answer; /help lists what you can do."))
+
+
+async def edited_message(update: Update, context: KotobotContext) -> None:
+    """An edit of an earlier message is not an answer to the current question."""
+    _ = context.tr.gettext
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(_(
+        "Editing a message you already sent does not change an answer. To change one, use "
+        "⬅ Back in the report, or /report and “Go through again”."))
+
+
 async def unknown_button(update: Update, context: KotobotContext) -> None:
     query = update.callback_query
     assert query is not None
