@@ -13,6 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from bot.catalogue.export import export_csv, export_json
 from bot.catalogue.loader import CatalogueError, load_catalogue
 from bot.catalogue.models import LANGUAGES
@@ -68,7 +70,13 @@ def _catalogue_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            name = "KOTOBOT_" + "_".join(str(part) for part in problem["loc"]).upper()
+            print(f"kotobot: setting {name}: {problem['msg']}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         if args.command == "catalogue":
             return _catalogue_command(args, settings)

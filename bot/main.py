@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from telegram import BotCommand, Update
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -181,5 +181,14 @@ def run(settings: Settings) -> int:
     except I18nError as error:
         print(f"kotobot: {error}", file=sys.stderr)
         return 1
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        print("kotobot: Telegram rejected KOTOBOT_TOKEN. Copy the token @BotFather gave you "
+              "(it looks like 123456789:AA…).", file=sys.stderr)
+        return EXIT_CONFIG
+    except NetworkError as error:
+        print(f"kotobot: cannot reach the Bot API at {settings.api_base_url}: {error}. "
+              "Check the network, or KOTOBOT_API_BASE_URL.", file=sys.stderr)
+        return 1
     return 0
