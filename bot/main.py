@@ -111,7 +111,11 @@ async def _on_error(update: object, context: KotobotContext) -> None:
     """Log the error; tell the person, in their language, that nothing they saved is lost."""
     log.error("update %s failed", update, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
-        _ = context.tr.gettext
+        # PTB builds a fresh context for error handlers, without the viewer: look the language up
+        services: Services = context.application.bot_data["services"]
+        person = (await services.storage.person_by_telegram(update.effective_user.id)
+                  if update.effective_user else None)
+        _ = services.translators[person.language if person else None].gettext
         try:
             await context.bot.send_message(update.effective_chat.id, _(
                 "Sorry, something went wrong. Everything you had answered is saved; "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from html import escape
+from zoneinfo import ZoneInfo
 
 from bot.catalogue.describe import schedule_label, target_label
 from bot.catalogue.index import CatalogueIndex
@@ -77,7 +78,8 @@ def answered_line(tr: Translator, step: Step, value: object) -> str:
     return _("✓ Saved: {value}").format(value=escape(value_label(step, value, tr)))
 
 
-def review_blocks(index: CatalogueIndex, tr: Translator, report: UnitReport) -> list[str]:
+def review_blocks(index: CatalogueIndex, tr: Translator, report: UnitReport,
+                  tz: ZoneInfo) -> list[str]:
     """The review as blocks: a header, then one block per measure."""
     _ = tr.gettext
     missing = sum(1 for step in report.steps if step.key not in report.answers)
@@ -85,7 +87,7 @@ def review_blocks(index: CatalogueIndex, tr: Translator, report: UnitReport) -> 
         unit=escape(unit_name(index, report.unit_id, tr)), year=report.round.year)]
     if report.submission:
         header.append(_("✅ Submitted on {date}.").format(
-            date=tr.date(report.submission.submitted_at.date())))
+            date=tr.date(report.submission.submitted_at.astimezone(tz).date())))
     if missing:
         header.append(tr.ngettext("{count} question is still unanswered.",
                                   "{count} questions are still unanswered.", missing
@@ -117,7 +119,8 @@ def _step_title(step: Step, tr: Translator) -> str:
     return tr.text(step.field.question)
 
 
-def status_blocks(index: CatalogueIndex, tr: Translator, reports: Iterable[UnitReport]) -> list[str]:
+def status_blocks(index: CatalogueIndex, tr: Translator, reports: Iterable[UnitReport],
+                  tz: ZoneInfo) -> list[str]:
     """/status: per unit, what is due, answered and missing, with the deadline."""
     _ = tr.gettext
     blocks = []
@@ -132,7 +135,7 @@ def status_blocks(index: CatalogueIndex, tr: Translator, reports: Iterable[UnitR
                                                               total=len(report.steps)))
         if report.submission:
             lines.append(_("✅ Submitted on {date}.").format(
-                date=tr.date(report.submission.submitted_at.date())))
+                date=tr.date(report.submission.submitted_at.astimezone(tz).date())))
         else:
             lines.append(_("Not submitted yet."))
             missing = [d for d in report.due

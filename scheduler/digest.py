@@ -23,8 +23,8 @@ from bot.services import Services
 from bot.storage import Person, Round
 from bot.summary_view import summary_blocks, trend_block
 from bot.views import split_blocks
-from scheduler.jobs import plan_of
 from scheduler.planning import digest_due
+from scheduler.reminders import plan_of
 
 log = logging.getLogger(__name__)
 DIGEST = "digest"
@@ -77,15 +77,29 @@ async def build_digest(services: Services, round_: Round, tr: Translator) -> Dig
     return Digest(split_blocks(blocks), chart, documents, extra)
 
 
+def _parts(digest: Digest) -> list[str | Attachment]:
+    """The digest as the separate sends it takes, in order."""
+    return [*digest.messages, digest.chart, *digest.extra_charts, *digest.documents]
+
+
+async def _send_part(bot: Bot, chat_id: int, part: str | Attachment, photo: bool) -> None:
+    if isinstance(part, str):
+        await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML)
+    elif photo:
+        await bot.send_photo(chat_id, part.content, caption=part.caption[:1024], filename=part.filename)
+    else:
+        await bot.send_document(chat_id, part.content, filename=part.filename,
+                                caption=part.caption[:1024])
+
+
+def _is_photo(digest: Digest, part: str | Attachment) -> bool:
+    return part is digest.chart or any(part is extra for extra in digest.extra_charts)
+
+
 async def send_digest(bot: Bot, chat_id: int, digest: Digest) -> None:
-    for text in digest.messages:
-        await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
-    for picture in [digest.chart, *digest.extra_charts]:
-        await bot.send_photo(chat_id, picture.content, caption=picture.caption[:1024],
-                             filename=picture.filename)
-    for document in digest.documents:
-        await bot.send_document(chat_id, document.content, filename=document.filename,
-                                caption=document.caption[:1024])
+    """Send the whole digest (the coordinator's preview)."""
+    for part in _parts(digest):
+        await _send_part(bot, chat_id, part, _is_photo(digest, part))
 
 
 async def digest_tick(bot: Bot, services: Services) -> None:
@@ -94,20 +108,29 @@ async def digest_tick(bot: Bot, services: Services) -> None:
     for round_ in await services.storage.rounds():
         if not digest_due(plan_of(round_), now, tz):
             continue
+        complete = set(await services.storage.notices_sent(DIGEST, round_.year))
         for member in await services.storage.council_members():
-            await _send_once(bot, services, round_, member)
+            if member.id not in complete and member.reachable:
+                await _send_once(bot, services, round_, member)
 
 
 async def _send_once(bot: Bot, services: Services, round_: Round, member: Person) -> None:
+    """Each part is claimed before it is sent, so a failure part-way resends only the rest;
+    the whole digest is marked complete once every part is out."""
     storage = services.storage
-    if not member.reachable or not await storage.claim_notice(DIGEST, round_.year, member.id,
-                                                              services.clock()):
-        return
     tr = services.translators[member.language]
-    try:
-        await send_digest(bot, member.telegram_id, await build_digest(services, round_, tr))
-    except Forbidden:
-        await storage.set_reachable(member.id, False)
-    except TelegramError as error:
-        log.warning("digest to %s failed, will retry: %s", member.telegram_id, error)
-        await storage.release_notice(DIGEST, round_.year, member.id)
+    digest = await build_digest(services, round_, tr)
+    for number, part in enumerate(_parts(digest)):
+        kind = f"{DIGEST}:{number}"
+        if not await storage.claim_notice(kind, round_.year, member.id, services.clock()):
+            continue
+        try:
+            await _send_part(bot, member.telegram_id, part, _is_photo(digest, part))
+        except Forbidden:
+            await storage.set_reachable(member.id, False)
+            return
+        except TelegramError as error:
+            log.warning("digest to %s failed, will retry: %s", member.telegram_id, error)
+            await storage.release_notice(kind, round_.year, member.id)
+            return
+    await storage.claim_notice(DIGEST, round_.year, member.id, services.clock())

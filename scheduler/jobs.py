@@ -27,19 +27,14 @@ from bot.notices import ReminderKind, tell_coordinators
 from bot.services import Services
 from bot.storage import Round
 from bot.views import unit_name
-from scheduler.planning import RoundPlan, current_step, missing_notice_time, next_wakeup
-from scheduler.reminders import FanOut, send_reminders
+from scheduler.planning import current_step, missing_notice_time, next_wakeup
+from scheduler.reminders import FanOut, ladder_key, plan_of, send_reminders
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT = timedelta(minutes=30)
 WAKE_JOB, HEARTBEAT_JOB = "kotobot-wakeup", "kotobot-heartbeat"
 JOB_OPTIONS = {"misfire_grace_time": None, "coalesce": True}
-
-
-def plan_of(round_: Round) -> RoundPlan:
-    return RoundPlan(year=round_.year, deadline=round_.deadline, ladder=round_.ladder,
-                     closed=not round_.is_open, digest_on=round_.digest_on)
 
 
 class Scheduling:
@@ -108,8 +103,8 @@ class Scheduling:
         step = current_step(plan_of(round_), now, tz)
         if step is not None:
             kind = ReminderKind.OVERDUE if step.overdue else ReminderKind.BEFORE
-            result = await send_reminders(bot, services, round_, str(step.step), kind)
-            await self._report_units_without_contact(round_, str(step.step), result)
+            result = await send_reminders(bot, services, round_, ladder_key(round_, step.step), kind)
+            await self._report_units_without_contact(round_, ladder_key(round_, step.step), result)
             log.info("round %s step %s: %s", round_.year, step.step, result)
         if round_.is_open and now >= missing_notice_time(plan_of(round_), tz):
             await self._missing_units_notice(round_)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -22,8 +23,28 @@ from bot.keyboards import start_report_keyboard
 from bot.notices import ReminderKind, reminder_text, tell_coordinators
 from bot.services import Services
 from bot.storage import Person, Round
+from scheduler.planning import RoundPlan, current_step
 
 log = logging.getLogger(__name__)
+
+
+def plan_of(round_: Round) -> RoundPlan:
+    """What planning needs to know of a stored round."""
+    return RoundPlan(year=round_.year, deadline=round_.deadline, ladder=round_.ladder,
+                     closed=not round_.is_open, digest_on=round_.digest_on)
+
+
+def ladder_key(round_: Round, step: int) -> str:
+    """The claim key of a ladder step. The deadline is part of it: when a coordinator moves
+    the deadline, the new ladder's steps are new reminders, not ones already sent."""
+    return f"{step}@{round_.deadline.isoformat()}"
+
+
+def current_ladder_key(round_: Round, now: datetime, tz: ZoneInfo) -> tuple[str, ...]:
+    """The key of the step due now, if any: a manual send claims it too, so the scheduled
+    one does not follow it within the hour."""
+    step = current_step(plan_of(round_), now, tz)
+    return (ladder_key(round_, step.step),) if step else ()
 
 
 @dataclass

@@ -123,8 +123,9 @@ async def test_people_lists_units_with_and_without_contacts(tg: FakeTelegram, bo
     listing = await say(tg, coordinator, "/people")
     assert "Welcome Office" in listing.plain and "Aino" in listing.plain
     assert "Hr-yksikkö" in listing.plain  # a unit with no contact yet, in Finnish
-    remove = [text for text in listing.button_texts() if "Aino" in text]
-    await tg.press(coordinator, listing, remove[0])
+    buttons = await tg.next_reply(coordinator)
+    remove = [text for text in buttons.button_texts() if "Aino" in text]
+    await tg.press(coordinator, buttons, remove[0])
     done = await tg.next_reply(coordinator)
     assert "Aino" in done.plain
     assert "not registered" in (await say(tg, contact, "/report")).plain

@@ -4,6 +4,7 @@ language; bad input, forged buttons, a restart halfway, submitting, and /status.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -154,7 +155,10 @@ async def test_report_in_finnish_and_swedish(tg: FakeTelegram, bot: object) -> N
     assert "2027-01-31" in status.plain
 
 
-async def test_skip_back_and_no_change_since_last_year(tg: FakeTelegram, bot: object) -> None:
+async def test_skip_back_and_no_change_since_last_year(tg: FakeTelegram, bot: object,
+                                                       clock: Clock) -> None:
+    today = clock.now
+    clock.set(datetime(2025, 11, 25, 10, tzinfo=UTC))  # a year ago, during round 2025
     await open_round(tg, "2025", "2026-01-31")
     contact = await join(tg, 20, "employment-services")
     step = await say(tg, contact, "/report")
@@ -165,6 +169,7 @@ async def test_skip_back_and_no_change_since_last_year(tg: FakeTelegram, bot: ob
     assert "Type a number" in back.plain
     coordinator = tg.user(COORDINATOR_ID)
     await say(tg, coordinator, "/round close 2025")
+    clock.set(today)
     assert "Kerroin 1 yhteyshenkilölle" in await open_round(tg, "2026")  # the coordinator is fi
     announcement = await tg.next_reply(contact)  # a new round is announced to its contacts
     assert "Reporting for 2026 is open" in announcement.plain and "31 Jan 2027" in announcement.plain

@@ -10,8 +10,17 @@ from bot.storage.records import Round
 
 
 def default_round_year(programme: Programme, today: date) -> int:
-    """The programme year being followed up: this year, kept inside the programme period."""
-    return min(max(today.year, programme.start), programme.end)
+    """The programme year being followed up, kept inside the programme period: this year,
+    except in January up to the default deadline, when last year is still being reported."""
+    year = today.year - 1 if today <= default_deadline(today.year - 1) else today.year
+    return min(max(year, programme.start), programme.end)
+
+
+def parse_year(text: str) -> int:
+    """A year typed by a coordinator; ValueError for anything that is not a sensible year."""
+    if not (text.isascii() and text.isdigit() and len(text) == 4 and 2000 <= int(text) <= 2100):
+        raise ValueError(f"not a year: {text!r}")
+    return int(text)
 
 
 def default_deadline(year: int) -> date:

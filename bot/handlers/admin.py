@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from functools import wraps
 from html import escape
 
@@ -12,7 +12,7 @@ from telegram.constants import ParseMode
 from bot import callbacks
 from bot.callbacks import BadCallback, UnitRef, pack
 from bot.domain.invitations import VALID_FOR, deep_link, new_code
-from bot.domain.rounds import current_round, default_deadline, default_round_year
+from bot.domain.rounds import current_round, default_deadline, default_round_year, parse_year
 from bot.handlers.common import Handler, button_guard, refuse, send_blocks
 from bot.i18n import Translator
 from bot.notices import ReminderKind
@@ -20,7 +20,7 @@ from bot.services import KotobotContext
 from bot.storage import Role
 from bot.views import unit_name
 from scheduler.planning import DEFAULT_LADDER, parse_ladder
-from scheduler.reminders import send_reminders
+from scheduler.reminders import current_ladder_key, send_reminders
 
 
 def coordinators_only(handler: Handler) -> Handler:
@@ -33,6 +33,10 @@ def coordinators_only(handler: Handler) -> Handler:
             return
         await handler(update, context)
     return guarded
+
+
+BUTTONS_PER_MESSAGE = 90
+"""Below Telegram's limit of 100 buttons per keyboard."""
 
 
 @coordinators_only
@@ -113,10 +117,14 @@ async def people_command(update: Update, context: KotobotContext) -> None:
         "\n".join(f"• {escape(p.name or str(p.telegram_id))}" for p in council) or _("nobody yet")))
     rows = [[InlineKeyboardButton(
         _("Remove {name} as contact person for {unit}").format(name=person.name or person.telegram_id,
-                                              unit=unit_name(index, unit_id, tr)),
+                                                               unit=unit_name(index, unit_id, tr)),
         callback_data=pack(callbacks.REMOVE_CONTACT, person.id, UnitRef(unit_id).encode(index)))]
         for unit_id, person in contacts if unit_id in index.units]
-    await send_blocks(message, blocks, InlineKeyboardMarkup(rows) if rows else None)
+    await send_blocks(message, blocks)
+    # Telegram takes at most 100 buttons in one keyboard: long lists go in several messages
+    for start in range(0, len(rows), BUTTONS_PER_MESSAGE):
+        await message.reply_text(_("Remove a contact person:"),
+                                 reply_markup=InlineKeyboardMarkup(rows[start:start + BUTTONS_PER_MESSAGE]))
 
 
 @coordinators_only
@@ -156,14 +164,14 @@ async def round_command(update: Update, context: KotobotContext) -> None:
             await _open_round(message, context, args)
         elif action == "close":
             latest = current_round(await services.storage.rounds())
-            year = int(args[0]) if args else (latest.year if latest else 0)
+            year = parse_year(args[0]) if args else (latest.year if latest else 0)
             if await services.storage.close_round(year, services.clock()):
                 await message.reply_text(_("Round {year} is closed. Answers can no longer be changed.")
                                          .format(year=year))
             else:
                 await message.reply_text(_("There is no open round {year}.").format(year=year))
         elif action == "reminders" and len(args) >= 2:
-            year, ladder = int(args[0]), parse_ladder(" ".join(args[1:]))
+            year, ladder = parse_year(args[0]), parse_ladder(" ".join(args[1:]))
             if await services.storage.set_ladder(year, ladder):
                 await message.reply_text(_("Reminders for round {year}: {days}.").format(
                     year=year, days=_ladder_text(ladder, tr)))
@@ -183,10 +191,21 @@ async def _open_round(message: Message, context: KotobotContext, args: list[str]
     services, tr = context.services, context.tr
     _ = tr.gettext
     today = services.clock().astimezone(services.settings.tz).date()
-    year = int(args[0]) if args else default_round_year(services.catalogue.programme, today)
-    deadline = date.fromisoformat(args[1]) if len(args) > 1 else default_deadline(year)
-    if not 2000 <= year <= 2100 or deadline < date(year, 1, 1) or deadline > date(year + 2, 12, 31):
-        raise ValueError("round out of range")
+    year = parse_year(args[0]) if args else default_round_year(services.catalogue.programme, today)
+    existing = await services.storage.round(year)
+    if len(args) > 1:
+        deadline = date.fromisoformat(args[1])
+    else:  # re-opening keeps the deadline it had; a new round gets the default
+        deadline = existing.deadline if existing else default_deadline(year)
+    if deadline < date(year, 1, 1) or deadline > date(year + 2, 12, 31):
+        raise ValueError("deadline out of range")
+    if deadline < today and (existing is None or len(args) > 1):
+        await message.reply_text(_(
+            "The deadline {date} has already passed. Give a later one, for example "
+            "/round open {year} {example}.").format(
+            date=tr.date(deadline), year=year, example=(today.replace(day=1) + timedelta(days=62))
+            .replace(day=1).isoformat()))
+        return
     programme = services.catalogue.programme
     if not programme.covers(year):
         await message.reply_text(_(
@@ -203,7 +222,9 @@ async def _open_round(message: Message, context: KotobotContext, args: list[str]
                                  "{count} units are expected to report.",
                                  len(pending)).format(count=len(pending))]
     if new:
-        told = await send_reminders(context.bot, services, round_, "opened", ReminderKind.OPENED)
+        told = await send_reminders(context.bot, services, round_, "opened", ReminderKind.OPENED,
+                                    also_claims=current_ladder_key(round_, services.clock(),
+                                                                   services.settings.tz))
         lines.append(tr.ngettext("I told {count} contact person that the round is open.",
                                  "I told {count} contact persons that the round is open.",
                                  told.sent).format(count=told.sent))

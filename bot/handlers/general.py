@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Message, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 
 from bot import callbacks
 from bot.callbacks import BadCallback
@@ -136,7 +137,10 @@ async def language_button(update: Update, context: KotobotContext) -> None:
     tr = services.translators[code]
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.edit_text(tr.gettext("The language is now English."))
+        try:
+            await query.message.edit_text(tr.gettext("The language is now English."))
+        except TelegramError:
+            pass  # a second tap on the same button: the message already says so
 
 
 async def cancel_command(update: Update, context: KotobotContext) -> None:

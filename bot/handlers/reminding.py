@@ -11,22 +11,19 @@ from bot.handlers.common import button_guard
 from bot.notices import ReminderKind
 from bot.services import KotobotContext
 from bot.storage import Round
-from scheduler.jobs import plan_of
-from scheduler.planning import current_step, deadline_end
-from scheduler.reminders import send_reminders
+from scheduler.planning import deadline_end
+from scheduler.reminders import current_ladder_key, plan_of, send_reminders
 
 
 async def remind_round(message: Message, context: KotobotContext, round_: Round) -> None:
     services, tr = context.services, context.tr
     _ = tr.gettext
     now, tz = services.clock(), services.settings.tz
-    plan = plan_of(round_)
-    step = current_step(plan, now, tz)
     manual_key = f"manual:{now.astimezone(tz).date().isoformat()}"
     result = await send_reminders(
         context.bot, services, round_, manual_key,
-        ReminderKind.OVERDUE if now >= deadline_end(plan, tz) else ReminderKind.BEFORE,
-        also_claims=(str(step.step),) if step else ())
+        ReminderKind.OVERDUE if now >= deadline_end(plan_of(round_), tz) else ReminderKind.BEFORE,
+        also_claims=current_ladder_key(round_, now, tz))
     lines = [tr.ngettext("Sent {count} reminder.", "Sent {count} reminders.", result.sent)
              .format(count=result.sent)]
     if result.already_sent:

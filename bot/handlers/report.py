@@ -48,7 +48,12 @@ async def report_command(update: Update, context: KotobotContext) -> None:
         await message.reply_text(_("There is no open reporting round at the moment. "
                                    "You will get a message when one opens."))
         return
-    units = sorted(me.units, key=lambda u: unit_name(services.catalogue, u, tr))
+    units = sorted((u for u in me.units if u in services.catalogue.units),
+                   key=lambda u: unit_name(services.catalogue, u, tr))
+    if not units:
+        await message.reply_text(_("You are not a contact person for any unit, so there is "
+                                   "nothing for you to report."))
+        return
     if len(units) == 1:
         await show_next(message, context, round_.year, units[0])
         return
@@ -64,8 +69,9 @@ async def report_command(update: Update, context: KotobotContext) -> None:
 
 
 async def show_next(message: Message, context: KotobotContext, year: int, unit_id: str,
-                    after: int | None = None, saved_note: str = "") -> None:
-    """Show the next unanswered step (after `after` if given), or the review."""
+                    after: int | None = None, saved_note: str = "", linear: bool = False) -> None:
+    """Show the next unanswered step (after `after` if given), or the review. Going through
+    again (`linear`), the next step is simply the one after, answered or not."""
     services = context.services
     try:
         round_ = await services.reporting.check(context.me, unit_id, year)
@@ -78,11 +84,14 @@ async def show_next(message: Message, context: KotobotContext, year: int, unit_i
         await message.reply_text(_("{unit} has no measures due in {year}.").format(
             unit=unit_name(services.catalogue, unit_id, context.tr), year=year))
         return
-    position = _next_unanswered(report, after)
+    if linear and after is not None:
+        position: int | None = after + 1 if after + 1 < len(report.steps) else None
+    else:
+        position = _next_unanswered(report, after)
     if position is None:
         await show_review(message, context, report, saved_note)
     else:
-        await show_step(message, context, report, position, saved_note)
+        await show_step(message, context, report, position, saved_note, linear)
 
 
 def _next_unanswered(report: UnitReport, after: int | None) -> int | None:
@@ -94,7 +103,7 @@ def _next_unanswered(report: UnitReport, after: int | None) -> int | None:
 
 
 async def show_step(message: Message, context: KotobotContext, report: UnitReport, position: int,
-                    saved_note: str = "") -> None:
+                    saved_note: str = "", linear: bool = False) -> None:
     services, me, tr = context.services, context.me, context.tr
     step = report.steps[position]
     assert me.person is not None
@@ -102,7 +111,7 @@ async def show_step(message: Message, context: KotobotContext, report: UnitRepor
     if warn:
         await services.storage.mark_privacy_warned(me.person.id)
     await services.storage.set_session(me.person.id, report.round.year, report.unit_id, step.key,
-                                       services.clock())
+                                       services.clock(), linear)
     shown = await message.reply_text(
         step_text(services.catalogue, tr, report, position, warn, saved_note),
         parse_mode=ParseMode.HTML,
@@ -117,7 +126,7 @@ async def show_review(message: Message, context: KotobotContext, report: UnitRep
     services, tr = context.services, context.tr
     assert context.me.person is not None
     await services.storage.clear_session(context.me.person.id)
-    blocks = review_blocks(services.catalogue, tr, report)
+    blocks = review_blocks(services.catalogue, tr, report, services.settings.tz)
     if saved_note:
         blocks.insert(0, saved_note)
     missing = sum(1 for step in report.steps if step.key not in report.answers)
@@ -141,6 +150,7 @@ async def answer_button(update: Update, context: KotobotContext) -> None:
     if position >= len(report.steps) or report.steps[position].check != check:
         raise BadCallback(query.data)
     step = report.steps[position]
+    linear = await _going_through_again(context, year, unit_id)
     if prefix == callbacks.NAVIGATE:
         if value not in ("back", "skip") or (value == "back" and position == 0):
             raise BadCallback(value)
@@ -150,7 +160,7 @@ async def answer_button(update: Update, context: KotobotContext) -> None:
         if target >= len(report.steps):
             await show_review(query.message, context, report)
         else:
-            await show_step(query.message, context, report, target)
+            await show_step(query.message, context, report, target, linear=linear)
         return
     stored = _button_value(step, value, report)
     if stored is None:
@@ -158,7 +168,13 @@ async def answer_button(update: Update, context: KotobotContext) -> None:
     await services.reporting.record(context.me, unit_id, year, step, stored)
     await query.answer()
     await _drop_keyboard(query.message, answered_line(context.tr, step, stored))
-    await show_next(query.message, context, year, unit_id, after=position)
+    await show_next(query.message, context, year, unit_id, after=position, linear=linear)
+
+
+async def _going_through_again(context: KotobotContext, year: int, unit_id: str) -> bool:
+    assert context.me.person is not None
+    session = await context.services.storage.session(context.me.person.id)
+    return bool(session and session.linear and session.year == year and session.unit_id == unit_id)
 
 
 def _button_value(step: Step, value: str, report: UnitReport) -> Any:
@@ -220,7 +236,7 @@ async def typed_answer(update: Update, context: KotobotContext) -> bool:
     step = report.steps[position]
     if is_button_kind(step):
         await message.reply_text(_("Please answer with the buttons below the question."))
-        await show_step(message, context, report, position)
+        await show_step(message, context, report, position, linear=session.linear)
         return True
     try:
         if expects_number(step):
@@ -230,12 +246,13 @@ async def typed_answer(update: Update, context: KotobotContext) -> bool:
             value = parse_text(message.text)
     except InvalidAnswer as problem:
         await message.reply_text(_invalid_text(problem, context))
-        await show_step(message, context, report, position)
+        await show_step(message, context, report, position, linear=session.linear)
         return True
     await services.reporting.record(me, session.unit_id, session.year, step, value)
     if session.message_id is not None:
         await _take_buttons_away(context, message.chat_id, session.message_id)
     await show_next(message, context, session.year, session.unit_id, after=position,
+                    linear=session.linear,
                     saved_note=answered_line(tr, step, value))
     return True
 
@@ -280,13 +297,15 @@ async def review_button(update: Update, context: KotobotContext) -> None:
     if action not in ("submit", "missing", "restart"):
         raise BadCallback(action)
     round_ = await services.reporting.check(context.me, unit_id, year)
+    report = await services.reporting.report(unit_id, round_)
+    if not report.steps:
+        raise BadCallback(query.data)  # nothing to review: not a button this bot sent
     await query.answer()
     await _drop_keyboard(query.message)
-    report = await services.reporting.report(unit_id, round_)
     if action == "missing":
         await show_next(query.message, context, year, unit_id)
     elif action == "restart":
-        await show_step(query.message, context, report, 0)
+        await show_step(query.message, context, report, 0, linear=True)
     elif await services.reporting.submit(context.me, unit_id, year):
         name = unit_name(services.catalogue, unit_id, tr)
         await query.message.reply_text(_(
@@ -313,5 +332,6 @@ async def status_command(update: Update, context: KotobotContext) -> None:
         await message.reply_text(_("You are not a contact person for any unit. "
                                    "Coordinators and the council see the overall picture with /summary."))
         return
-    reports = [await services.reporting.report(unit_id, round_) for unit_id in sorted(me.units)]
-    await send_blocks(message, status_blocks(services.catalogue, tr, reports))
+    reports = [await services.reporting.report(unit_id, round_)
+               for unit_id in sorted(me.units) if unit_id in services.catalogue.units]
+    await send_blocks(message, status_blocks(services.catalogue, tr, reports, services.settings.tz))

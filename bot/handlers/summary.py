@@ -6,7 +6,7 @@ from datetime import date
 
 from telegram import Message, Update
 
-from bot.domain.rounds import current_round
+from bot.domain.rounds import current_round, parse_year
 from bot.domain.summary import load_round_data, summarise
 from bot.handlers.admin import coordinators_only
 from bot.handlers.common import refuse, send_blocks
@@ -16,7 +16,7 @@ from bot.services import KotobotContext
 from bot.storage import Round
 from bot.summary_view import summary_blocks
 from bot.views import unit_name
-from scheduler.digest import build_digest, send_digest
+from scheduler.digest import DIGEST, build_digest, send_digest
 
 
 async def _pick_round(message: Message, context: KotobotContext, args: list[str]) -> Round | None:
@@ -24,7 +24,7 @@ async def _pick_round(message: Message, context: KotobotContext, args: list[str]
     _ = context.tr.gettext
     rounds = await context.services.storage.rounds()
     if args and args[0].isascii() and args[0].isdigit():
-        year = int(args.pop(0))
+        year = int(args.pop(0)[:6])
         found = next((r for r in rounds if r.year == year), None)
         if found is None:
             await message.reply_text(_("There is no reporting round for {year}. /rounds lists them.")
@@ -99,9 +99,14 @@ async def digest_command(update: Update, context: KotobotContext) -> None:
     args = list(context.args or [])
     if args and args[0].lower() == "schedule":
         try:
-            year, day = int(args[1]), date.fromisoformat(args[2])
+            year, day = parse_year(args[1]), date.fromisoformat(args[2])
         except (IndexError, ValueError):
             await message.reply_text(_("Use: /digest schedule YEAR DATE, e.g. /digest schedule 2026 2027-02-15"))
+            return
+        if await services.storage.notices_sent(DIGEST, year):
+            await message.reply_text(_("The digest of {year} has already been sent to the council; "
+                                       "a new date does not send it again. /digest {year} shows it.")
+                                     .format(year=year))
             return
         if not await services.storage.set_digest_date(year, day):
             await message.reply_text(_("There is no reporting round for {year}. /rounds lists them.")

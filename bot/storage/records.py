@@ -98,3 +98,4 @@ class Session:
     unit_id: str
     step_key: str
     message_id: int | None = None  # the chat message showing the step
+    linear: bool = False  # going through every step again, not only the unanswered ones

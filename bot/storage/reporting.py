@@ -173,18 +173,19 @@ class ReportingQueries:
         row = await self._one("SELECT * FROM sessions WHERE person_id = ?", (person_id,))
         if row is None:
             return None
-        return Session(row["person_id"], row["year"], row["unit_id"], row["step_key"], row["message_id"])
+        return Session(row["person_id"], row["year"], row["unit_id"], row["step_key"],
+                       row["message_id"], bool(row["linear"]))
 
     async def set_session(self: _Queries, person_id: int, year: int, unit_id: str, step_key: str,
-                          now: datetime) -> None:
+                          now: datetime, linear: bool = False) -> None:
         """Where the person is; written *before* the step is shown, so a typed answer can never
         be read against an older step. The message id follows once the step is sent."""
         await self._write(
-            "INSERT INTO sessions (person_id, year, unit_id, step_key, updated_at, message_id)"
-            " VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT(person_id) DO UPDATE SET year = excluded.year,"
-            " unit_id = excluded.unit_id, step_key = excluded.step_key,"
-            " updated_at = excluded.updated_at, message_id = NULL",
-            (person_id, year, unit_id, step_key, _ts(now)))
+            "INSERT INTO sessions (person_id, year, unit_id, step_key, updated_at, message_id, linear)"
+            " VALUES (?, ?, ?, ?, ?, NULL, ?) ON CONFLICT(person_id) DO UPDATE SET"
+            " year = excluded.year, unit_id = excluded.unit_id, step_key = excluded.step_key,"
+            " updated_at = excluded.updated_at, message_id = NULL, linear = excluded.linear",
+            (person_id, year, unit_id, step_key, _ts(now), int(linear)))
 
     async def set_session_message(self: _Queries, person_id: int, message_id: int) -> None:
         await self._write("UPDATE sessions SET message_id = ? WHERE person_id = ?",

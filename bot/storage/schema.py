@@ -111,4 +111,8 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE sessions ADD COLUMN message_id INTEGER;
     """,
+    # 4: "go through again" walks every step in order, answered or not
+    """
+    ALTER TABLE sessions ADD COLUMN linear INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
