@@ -149,24 +149,25 @@ def status_blocks(index: CatalogueIndex, tr: Translator, reports: Iterable[UnitR
 
 
 def split_blocks(blocks: list[str], limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """Join blocks into as few messages as fit `limit`, splitting only between blocks
-    (or, for one oversized block, between lines)."""
-    messages: list[str] = []
-    current = ""
+    """Join blocks into as few messages as fit `limit`, splitting only between blocks (or,
+    for one oversized block, between its lines)."""
     pieces: list[str] = []
     for block in blocks:
-        if len(block) > limit:
-            pieces.extend(block.split("\n"))
-        else:
-            pieces.append(block)
-    for piece in pieces:
-        piece = piece[:limit]
-        candidate = f"{current}\n\n{piece}" if current else piece
+        pieces.extend(_pack(block.split("\n"), "\n", limit) if len(block) > limit else [block])
+    return _pack(pieces, "\n\n", limit)
+
+
+def _pack(parts: list[str], separator: str, limit: int) -> list[str]:
+    packed: list[str] = []
+    current = ""
+    for part in parts:
+        part = part[:limit]  # a single line longer than a message: cannot happen with our texts
+        candidate = f"{current}{separator}{part}" if current else part
         if len(candidate) > limit:
-            messages.append(current)
-            current = piece
+            packed.append(current)
+            current = part
         else:
             current = candidate
     if current:
-        messages.append(current)
-    return messages
+        packed.append(current)
+    return packed

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from telegram import Bot
@@ -93,8 +93,16 @@ async def _remind(bot: Bot, services: Services, round_: Round, unit_id: str, due
     if not await storage.claim_reminder(round_.year, unit_id, person.id, step_key, now):
         result.already_sent += 1
         return
-    for extra in also_claims:
-        await storage.claim_reminder(round_.year, unit_id, person.id, extra, now)
+    fresh = [step_key] + [extra for extra in also_claims
+                          if await storage.claim_reminder(round_.year, unit_id, person.id, extra, now)]
+    tz = services.settings.tz
+    start_of_day = datetime.combine(now.astimezone(tz).date(), time(0), tzinfo=tz)
+    if kind is not ReminderKind.OPENED and await storage.reminded_since(
+            round_.year, unit_id, person.id, start_of_day, other_than=fresh):
+        # one reminder a day is enough: /remind and a ladder step meeting count as one
+        await storage.mark_reminder_delivered(round_.year, unit_id, person.id, step_key, now)
+        result.already_sent += 1
+        return
     tr = services.translators[person.language]
     try:
         await bot.send_message(
@@ -112,7 +120,7 @@ async def _remind(bot: Bot, services: Services, round_: Round, unit_id: str, due
     except TelegramError as error:
         log.warning("reminder to %s failed, will retry: %s", person.telegram_id, error)
         result.failed += 1
-        for key in (step_key, *also_claims):
+        for key in fresh:
             await storage.release_reminder(round_.year, unit_id, person.id, key)
         return
     await storage.mark_reminder_delivered(round_.year, unit_id, person.id, step_key, services.clock())

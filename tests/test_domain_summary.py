@@ -319,9 +319,10 @@ async def test_unanswered_or_non_numeric_target_fields_give_no_result(index, sto
 
 
 async def test_a_per_month_target_in_the_shipped_catalogue(index, storage, seed) -> None:
-    found = target_field(index, minimum=1, per="month")
-    if found is None:
-        pytest.skip("the shipped catalogue has no per-month target")
+    # the culture café ("1 krt/kk") was planned for 2023; never reported done, it is carried
+    # over into later rounds, where its monthly target is judged as 12 a year
+    found = target_field(index, minimum=1, per="month", year=2023)
+    assert found is not None, "the shipped catalogue records the '1 krt/kk' target"
     target_field_, entry = found
     await seed.round(YEAR)
     await seed.value(YEAR, entry.measure.lead, target_field_.id, 10)

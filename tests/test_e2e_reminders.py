@@ -16,6 +16,8 @@ from fake_telegram import FakeTelegram, FakeUser
 from harness import COORDINATOR_ID, Clock, make_settings, press, running_bot, say, services_of
 from test_e2e_report import answer_in_english, is_review, join, open_round
 
+from bot.i18n import Translators
+
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
@@ -92,8 +94,7 @@ async def test_exactly_once_across_a_failed_send_and_a_restart(
         office, services_sv, _coordinator = await setup_people(tg)
         tg.rate_limit(services_sv, retry_after=1, times=4)  # outlasts the limiter's 3 retries
         clock.set(at(2027, 1, 15, 10))
-        await tick(application)
-        await asyncio.sleep(4.5)
+        await tick(application)  # returns once the fan-out, retries included, is over
         assert "Welcome Office" in (await tg.next_reply(office)).plain
         assert tg.drain(services_sv) == []
     clock.set(at(2027, 1, 16, 11))
@@ -132,8 +133,15 @@ async def test_after_the_deadline_overdue_reminders_and_the_missing_list(
     tg.drain(office)
     tg.drain(services_sv)
     await tg.press(coordinator, missing, missing.button_texts()[0])
-    summary = await tg.next_reply(coordinator)
-    assert "2" in summary.plain
+    same_day = await tg.next_reply(coordinator)  # in the coordinator's Finnish
+    fi = Translators()["fi"]
+    assert fi.gettext("{count} had already been reminded today.").format(count=2) in same_day.plain
+    await quiet(tg, office, services_sv)  # one reminder a day is enough
+    clock.advance(days=1)
+    await tg.press(coordinator, missing, missing.button_texts()[0])
+    next_day = await tg.next_reply(coordinator)
+    assert fi.ngettext("Sent {count} reminder.", "Sent {count} reminders.", 2).format(count=2) \
+        in next_day.plain
     assert "has passed" in (await tg.next_reply(office)).plain
     await tick(bot)
     await quiet(tg, coordinator)
@@ -197,3 +205,49 @@ async def test_a_flood_wait_is_waited_out_and_the_reminder_still_arrives(
     await tick(bot)
     assert "Welcome Office" in (await tg.next_reply(office)).plain
     await quiet(tg, office)
+
+
+async def test_remind_and_a_ladder_step_on_the_same_day_are_one_reminder(
+        tg: FakeTelegram, bot: object, clock: Clock) -> None:
+    office, services_sv, coordinator = await setup_people(tg)
+    clock.set(at(2027, 1, 15, 8, 30))  # half an hour before the 14-day step
+    await say(tg, coordinator, "/remind")
+    assert "Welcome Office" in (await tg.next_reply(office)).plain
+    await tg.next_reply(services_sv)
+    clock.set(at(2027, 1, 15, 9, 5))
+    await tick(bot)
+    await quiet(tg, office, services_sv)
+    clock.set(at(2027, 1, 22, 9, 5))  # the next step, another day, goes out as usual
+    await tick(bot)
+    assert "Welcome Office" in (await tg.next_reply(office)).plain
+
+
+async def test_a_contact_who_unblocks_the_bot_is_reminded_again(
+        tg: FakeTelegram, bot: object, clock: Clock) -> None:
+    office, services_sv, _coordinator = await setup_people(tg)
+    tg.block(office)
+    clock.set(at(2027, 1, 15, 10))
+    await tick(bot)
+    await tg.next_reply(services_sv)
+    tg.unblock(office)
+    assert "Welcome back" in (await say(tg, office, "/start")).plain
+    clock.set(at(2027, 1, 22, 10))
+    await tick(bot)
+    assert "Welcome Office" in (await tg.next_reply(office)).plain
+
+
+async def test_the_wake_up_job_is_scheduled_for_the_next_planned_time(
+        tg: FakeTelegram, bot: object, clock: Clock) -> None:
+    from datetime import UTC
+    from datetime import datetime as real_datetime
+
+    from scheduler.jobs import WAKE_JOB
+
+    await setup_people(tg)  # the round opens 25 Nov 2026; the first step is 15 Jan 2027 09:00
+    application = bot
+    queue = application.job_queue  # type: ignore[attr-defined]
+    jobs = queue.get_jobs_by_name(WAKE_JOB)
+    assert len(jobs) == 1
+    planned = at(2027, 1, 15, 9) - clock.now
+    scheduled = jobs[0].next_t - real_datetime.now(UTC)
+    assert abs((scheduled - planned).total_seconds()) < 30

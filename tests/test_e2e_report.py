@@ -281,3 +281,29 @@ async def test_edits_and_non_text_messages_never_become_answers(tg: FakeTelegram
     review = await say(tg, contact, "/status")
     assert "Answered: 2/" in review.plain  # the status and the 5; the edit wrote nothing
     assert question.message_id
+
+
+async def test_help_and_cancel_work_in_the_middle_of_a_report(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg)
+    contact = await join(tg, 20, "welcome-office")
+    step = await say(tg, contact, "/report")
+    question = await press(tg, contact, step, "In progress")
+    assert "Type a number" in question.plain
+    assert "/report" in (await say(tg, contact, "/help")).plain
+    stopped = await say(tg, contact, "/cancel")
+    assert "saved" in stopped.plain and "/report" in stopped.plain
+    hint = await say(tg, contact, "12")  # no longer waiting for a number
+    assert "not waiting" in hint.plain
+    again = await say(tg, contact, "/report")  # resumes at the same question
+    assert again.plain.split("\n")[-1] == question.plain.split("\n")[-1]
+
+
+async def test_the_personal_data_warning_is_shown_once(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg)
+    contact = await join(tg, 20, "vamia")  # several free-text questions and comments
+    step = await say(tg, contact, "/report")
+    warnings = 0
+    while not is_review(step):
+        warnings += "personal data" in step.plain
+        step = await answer_in_english(tg, contact, step)
+    assert warnings == 1

@@ -215,6 +215,17 @@ class ReportingQueries:
             "DELETE FROM sent_reminders WHERE year = ? AND unit_id = ? AND person_id = ?"
             " AND step = ? AND delivered_at IS NULL", (year, unit_id, person_id, step))
 
+    async def reminded_since(self: _Queries, year: int, unit_id: str, person_id: int,
+                             since: datetime, other_than: Iterable[str]) -> bool:
+        """Whether this person got a reminder for the unit since `since`, other than these."""
+        keys = list(other_than)
+        marks = ",".join("?" * len(keys))
+        row = await self._one(
+            "SELECT 1 FROM sent_reminders WHERE year = ? AND unit_id = ? AND person_id = ?"
+            f" AND step NOT IN ({marks}) AND claimed_at >= ? LIMIT 1",
+            (year, unit_id, person_id, *keys, _ts(since)))
+        return row is not None
+
     async def sent_reminders(self: _Queries, year: int) -> list[tuple[str, int, str]]:
         rows = await self._all(
             "SELECT unit_id, person_id, step FROM sent_reminders WHERE year = ? ORDER BY claimed_at",
