@@ -51,7 +51,7 @@ def step_keyboard(index: CatalogueIndex, tr: Translator, year: int, unit_id: str
     else:
         buttons = [answer(_("No comment"), "none")]
     rows = _rows(buttons)
-    if has_previous and step.kind is not StepKind.COMMENT:
+    if has_previous and is_button_kind(step):  # not for yearly counts or texts: ask anew
         rows.append([answer(_("No change since last year"), "same")])
     navigation = []
     if position > 0:

@@ -16,7 +16,7 @@ def status_label(status: str, tr: Translator) -> str:
         Status.NOT_STARTED: _("Not started"),
         Status.IN_PROGRESS: _("In progress"),
         Status.DONE: _("Done"),
-        Status.ONGOING: _("Ongoing"),
+        Status.ONGOING: _("Continuing as planned"),
     }
     return labels.get(status, status)
 
@@ -24,7 +24,8 @@ def status_label(status: str, tr: Translator) -> str:
 def choice_label(kind: IndicatorKind, value: str, tr: Translator) -> str:
     _ = tr.gettext
     if kind is IndicatorKind.MILESTONE:
-        milestones: dict[str, str] = {Milestone.DONE: _("Done"), Milestone.PARTLY: _("Partly"),
+        # milestone questions read "Has X been done?": yes / partly / not yet
+        milestones: dict[str, str] = {Milestone.DONE: _("Yes"), Milestone.PARTLY: _("Partly"),
                                       Milestone.NOT_YET: _("Not yet")}
         return milestones.get(value, value)
     answers: dict[str, str] = {YesNo.YES: _("Yes"), YesNo.NO: _("No")}

@@ -2,7 +2,9 @@
 registers every handler in explicit groups (authorization first).
 
 Group -1  authorization: who is asking; stops unregistered people.
-Group  0  commands, buttons and typed answers; unknown commands and buttons last.
+Group  0  report housekeeping: any other command pauses the guided report, so a chatty
+          message typed after /status or /help is not saved as an answer.
+Group  1  commands, buttons and typed answers; unknown commands and buttons last.
 """
 
 from __future__ import annotations
@@ -124,8 +126,14 @@ async def _on_error(update: object, context: KotobotContext) -> None:
             pass
 
 
+AUTHORIZATION, HOUSEKEEPING, MAIN = -1, 0, 1
+
+
 def _add_handlers(application: Application) -> None:
-    application.add_handler(TypeHandler(Update, authorize), group=-1)
+    application.add_handler(TypeHandler(Update, authorize), group=AUTHORIZATION)
+    application.add_handler(MessageHandler(
+        filters.UpdateType.MESSAGE & filters.COMMAND & ~filters.Regex(r"^/report(@\w+)?(\s|$)"),
+        report.pause_report), group=HOUSEKEEPING)
     commands = {
         "start": general.start_command,
         "help": general.help_command,
@@ -143,7 +151,8 @@ def _add_handlers(application: Application) -> None:
         "digest": summary.digest_command,
     }
     for name, callback in commands.items():
-        application.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))
+        application.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE),
+                                group=MAIN)
     buttons = {
         callbacks.LANGUAGE: general.language_button,
         callbacks.ANSWER: report.answer_button,
@@ -155,14 +164,17 @@ def _add_handlers(application: Application) -> None:
         callbacks.NUDGE_ALL: reminding.nudge_button,
     }
     for prefix, callback in buttons.items():
-        application.add_handler(CallbackQueryHandler(callback, pattern=f"^{prefix}:"))
+        application.add_handler(CallbackQueryHandler(callback, pattern=f"^{prefix}:"), group=MAIN)
     new_message = filters.UpdateType.MESSAGE
-    application.add_handler(MessageHandler(filters.UpdateType.EDITED, general.edited_message))
-    application.add_handler(MessageHandler(new_message & filters.TEXT & ~filters.COMMAND,
-                                           general.text_message))
-    application.add_handler(MessageHandler(new_message & filters.COMMAND, general.unknown_command))
-    application.add_handler(MessageHandler(new_message, general.not_text_message))
-    application.add_handler(CallbackQueryHandler(general.unknown_button))
+    fallbacks = [
+        MessageHandler(filters.UpdateType.EDITED, general.edited_message),
+        MessageHandler(new_message & filters.TEXT & ~filters.COMMAND, general.text_message),
+        MessageHandler(new_message & filters.COMMAND, general.unknown_command),
+        MessageHandler(new_message, general.not_text_message),
+        CallbackQueryHandler(general.unknown_button),
+    ]
+    for handler in fallbacks:
+        application.add_handler(handler, group=MAIN)
     application.add_error_handler(_on_error)  # type: ignore[arg-type]
 
 

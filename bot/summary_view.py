@@ -21,11 +21,13 @@ def column_label(column: str, tr: Translator) -> str:
     return tr.gettext("Not reported") if column == NOT_REPORTED else status_label(column, tr)
 
 
-def _names(index: CatalogueIndex, units: list[str], tr: Translator) -> list[str]:
-    names = sorted(unit_name(index, unit, tr) for unit in units)
-    shown = [f"• {escape(name)}" for name in names[:LIST_LIMIT]]
-    if len(names) > LIST_LIMIT:
-        shown.append(tr.gettext("… and {count} more").format(count=len(names) - LIST_LIMIT))
+def _names(index: CatalogueIndex, units: list[str], tr: Translator,
+           limit: int | None = LIST_LIMIT) -> list[str]:
+    names = sorted((unit_name(index, unit, tr) for unit in units), key=str.casefold)
+    shown = [f"• {escape(name)}" for name in names[:limit]]
+    if limit is not None and len(names) > limit:
+        shown.append(tr.gettext("… and {count} more (/export lists all)").format(
+            count=len(names) - limit))
     return shown
 
 
@@ -44,12 +46,13 @@ def headline_block(summary: Summary, tr: Translator, title: str) -> str:
     return "\n".join(lines)
 
 
-def missing_block(index: CatalogueIndex, summary: Summary, tr: Translator) -> str | None:
+def missing_block(index: CatalogueIndex, summary: Summary, tr: Translator,
+                  limit: int | None = LIST_LIMIT) -> str | None:
     _ = tr.gettext
     if not summary.missing:
         return None
     lines = [_("<b>Not submitted</b> ({count})").format(count=len(summary.missing))]
-    lines += _names(index, summary.missing, tr)
+    lines += _names(index, summary.missing, tr, limit)
     if summary.started:
         lines.append(tr.ngettext("{count} of them has started answering.",
                                  "{count} of them have started answering.",
@@ -103,21 +106,26 @@ def totals_block(summary: Summary, tr: Translator, limit: int = 12) -> str | Non
     return "\n".join(lines)
 
 
-def summary_blocks(index: CatalogueIndex, summary: Summary, tr: Translator, title: str) -> list[str]:
-    """The whole summary as blocks (split between messages at block borders)."""
-    blocks = [headline_block(summary, tr, title), missing_block(index, summary, tr),
+def summary_blocks(index: CatalogueIndex, summary: Summary, tr: Translator, title: str,
+                   full_lists: bool = False) -> list[str]:
+    """The whole summary as blocks (split between messages at block borders). The digest
+    has `full_lists`: the council sees every unit that did not report."""
+    blocks = [headline_block(summary, tr, title),
+              missing_block(index, summary, tr, None if full_lists else LIST_LIMIT),
               themes_block(index, summary, tr), targets_block(index, summary, tr),
               totals_block(summary, tr)]
     return [block for block in blocks if block]
 
 
 def trend_block(index: CatalogueIndex, trend: dict[str, dict[int, int]], years: list[int],
-                tr: Translator) -> str:
-    """Each theme's measures done per programme year."""
+                tr: Translator, reported_years: set[int]) -> str:
+    """Each theme's measures done per programme year; "–" for a year with no round, so that
+    a year nobody reported on does not read as "nothing was done"."""
     _ = tr.gettext
     lines = [_("<b>The whole programme: measures done per year</b>"), " · ".join(map(str, years))]
     for theme in index.catalogue.themes:
         per_year = trend.get(theme.id, {})
-        counts = " → ".join(str(per_year.get(year, 0)) for year in years)
+        counts = " → ".join(str(per_year.get(year, 0)) if year in reported_years else "–"
+                            for year in years)
         lines.append(f"{escape(tr.text(theme.title))}: {counts}")
     return "\n".join(lines)

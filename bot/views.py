@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.catalogue.describe import schedule_label, target_label
 from bot.catalogue.index import CatalogueIndex
+from bot.catalogue.models import IndicatorKind
 from bot.domain.reporting import UnitReport
 from bot.domain.walk import Step, StepKind
 from bot.i18n import Translator
@@ -41,7 +42,7 @@ def step_text(index: CatalogueIndex, tr: Translator, report: UnitReport, positio
     lines.append(f"<b>{escape(tr.text(entry.measure.text))}</b>")
     schedule = _("Schedule: {schedule}").format(schedule=schedule_label(entry.measure.schedule, tr))
     if step.due.carried_over:
-        schedule += " · " + _("carried over from an earlier year, late")
+        schedule += " · " + _("ended earlier: please report how it went")
     lines += [schedule, ""]
     if step.kind is StepKind.STATUS:
         lines.append(_("What is the status of this measure?"))
@@ -54,7 +55,9 @@ def step_text(index: CatalogueIndex, tr: Translator, report: UnitReport, positio
         lines.append(f"<b>{escape(tr.text(step.field.question))}</b>")
         if step.field.target:
             lines.append(_("Target: {target}").format(target=target_label(step.field.target, tr)))
-        if expects_number(step):
+        if expects_number(step) and step.field.kind is IndicatorKind.COUNT:
+            lines.append(_("Type a whole number, for example 12."))
+        elif expects_number(step):
             lines.append(_("Type a number, for example 12 or 12.5."))
     if expects_text(step):
         if step.kind is StepKind.FIELD:
@@ -82,7 +85,7 @@ def review_blocks(index: CatalogueIndex, tr: Translator, report: UnitReport,
                   tz: ZoneInfo) -> list[str]:
     """The review as blocks: a header, then one block per measure."""
     _ = tr.gettext
-    missing = sum(1 for step in report.steps if step.key not in report.answers)
+    missing = len(report.missing)
     header = [_("<b>{unit}</b> · report {year}").format(
         unit=escape(unit_name(index, report.unit_id, tr)), year=report.round.year)]
     if report.submission:
@@ -103,8 +106,11 @@ def review_blocks(index: CatalogueIndex, tr: Translator, report: UnitReport,
         lines = [f"<b>{number}. {escape(tr.text(measure.text))}</b>"]
         for step in steps:
             answer = report.answers.get(step.key)
+            if answer is None and step.kind is StepKind.COMMENT:
+                continue  # a comment is optional: no line for one not given
             shown = escape(value_label(step, answer.value, tr)) if answer else _("— not answered")
-            lines.append(f"{escape(_step_title(step, tr))}: {shown}")
+            title = escape(_step_title(step, tr))
+            lines.append(f"{title} <b>{shown}</b>" if title.endswith("?") else f"{title}: <b>{shown}</b>")
         blocks.append("\n".join(lines))
     return blocks
 
@@ -132,14 +138,13 @@ def status_blocks(index: CatalogueIndex, tr: Translator, reports: Iterable[UnitR
         lines.append(tr.ngettext("{count} measure due", "{count} measures due",
                                  len(report.due)).format(count=len(report.due)))
         lines.append(_("Answered: {answered}/{total}").format(answered=answered,
-                                                              total=len(report.steps)))
+                                                              total=len(report.required)))
         if report.submission:
             lines.append(_("✅ Submitted on {date}.").format(
                 date=tr.date(report.submission.submitted_at.astimezone(tz).date())))
         else:
             lines.append(_("Not submitted yet."))
-            missing = [d for d in report.due
-                       if any(s.key not in report.answers for s in report.steps if s.due is d)]
+            missing = [d for d in report.due if any(s.due is d for s in report.missing)]
             for item in missing[:10]:
                 lines.append("• " + escape(tr.text(item.entry.measure.text)))
             if len(missing) > 10:

@@ -52,7 +52,7 @@ async def build_digest(services: Services, round_: Round, tr: Translator) -> Dig
     summary = summarise(index, data)
     title = _("Integration programme follow-up {year}: digest for the Multicultural Council").format(
         year=round_.year)
-    blocks = summary_blocks(index, summary, tr, title)
+    blocks = summary_blocks(index, summary, tr, title, full_lists=True)
     people = await storage.people_names()
     documents = [Attachment(
         _("kotobot-{year}.xlsx").format(year=round_.year),
@@ -64,7 +64,8 @@ async def build_digest(services: Services, round_: Round, tr: Translator) -> Dig
         years = list(range(programme.start, programme.end + 1))
         answers = await storage.answers_of_years(years)
         trend = done_trend(index, answers)
-        blocks.append(trend_block(index, trend, years, tr))
+        reported = {r.year for r in await storage.rounds()}
+        blocks.append(trend_block(index, trend, years, tr, reported))
         extra.append(Attachment("trend.png", trend_chart(index, trend, years, tr),
                                 _("Measures done per theme and year")))
         documents.append(Attachment(

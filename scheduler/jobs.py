@@ -110,17 +110,19 @@ class Scheduling:
             await self._missing_units_notice(round_)
 
     async def _report_units_without_contact(self, round_: Round, step: str, result: FanOut) -> None:
+        """Once per round (not at every step): how many units nobody could be reminded for."""
         units = result.units_without_contact or []
-        if not units or not await self._claim_for_coordinators(f"no-contact:{step}", round_.year):
+        if not units or not await self._claim_for_coordinators("no-contact", round_.year):
             return
-        catalogue = self.services.catalogue
 
         def text(tr: Translator) -> str:
-            names = "\n".join(f"• {escape(unit_name(catalogue, u, tr))}" for u in units)
-            return tr.gettext("These units have something to report for {year} but no contact "
-                              "person, so nobody was reminded. Invite someone with /invite:"
-                              ).format(year=round_.year) + "\n" + names
-        await tell_coordinators(self.application.bot, self.services, text, parse_mode=ParseMode.HTML)
+            return tr.ngettext(
+                "{count} unit has something to report for {year} but no contact person, so "
+                "nobody there was reminded. /people lists them; /invite adds a contact.",
+                "{count} units have something to report for {year} but no contact person, so "
+                "nobody there was reminded. /people lists them; /invite adds a contact.",
+                len(units)).format(count=len(units), year=round_.year)
+        await tell_coordinators(self.application.bot, self.services, text)
 
     async def _missing_units_notice(self, round_: Round) -> None:
         """After the deadline: one message to the coordinator listing who is missing."""

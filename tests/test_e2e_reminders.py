@@ -68,8 +68,8 @@ async def test_ladder_step_reminds_each_contact_once_in_their_language(
     assert english.button_texts() == ["Start the report"]
     swedish = await tg.next_reply(services_sv)
     assert "Sysselsättningsservicen" in swedish.plain and "2027-01-31" in swedish.plain
-    no_contact = await tg.next_reply(coordinator)
-    assert "Työllisyyden ekosysteemi" in no_contact.plain  # units nobody could be reminded of
+    no_contact = await tg.next_reply(coordinator)  # how many units nobody could be reminded for
+    assert "26 yksiköllä" in no_contact.plain and "/people" in no_contact.plain
     await tick(bot)
     await quiet(tg, office, services_sv, coordinator)
 
@@ -192,7 +192,7 @@ async def test_round_reminder_ladder_can_be_changed(tg: FakeTelegram, bot: objec
     clock.set(at(2027, 1, 11, 10))  # 21 days before is Monday 11 January
     await tick(bot)
     assert "Welcome Office" in (await tg.next_reply(office)).plain
-    assert "Työllisyyden ekosysteemi" in (await tg.next_reply(coordinator)).plain  # no contact
+    assert "/people" in (await tg.next_reply(coordinator)).plain  # units with no contact
     bad = await say(tg, coordinator, "/round reminders 2026 soon")
     assert "/round" in bad.plain
 

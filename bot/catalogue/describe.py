@@ -44,5 +44,7 @@ def target_label(target: Target, tr: Translator) -> str:
     else:
         amount = low or high or ""
     if target.per == "month":
-        return _("{amount} a month").format(amount=amount)
+        yearly = target.yearly_min if target.yearly_min is not None else target.yearly_max
+        return _("{yearly} a year ({amount} a month)").format(
+            yearly=tr.number(yearly or 0), amount=amount)
     return _("{amount} a year").format(amount=amount)

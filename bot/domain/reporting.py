@@ -17,7 +17,7 @@ from bot.domain.access import Viewer
 from bot.domain.answers import Status
 from bot.domain.due import DueMeasure, due_measures, status_keys
 from bot.domain.rounds import is_late
-from bot.domain.walk import Step, build_walk, first_unanswered
+from bot.domain.walk import Step, StepKind, build_walk
 from bot.storage import Answer, Round, Storage, Submission
 
 Clock = Callable[[], datetime]
@@ -44,16 +44,21 @@ class UnitReport:
     submission: Submission | None
 
     @property
-    def next_position(self) -> int | None:
-        return first_unanswered(self.steps, self.answers)
+    def required(self) -> list[Step]:
+        """Every step but the comments, which are optional."""
+        return [step for step in self.steps if step.kind is not StepKind.COMMENT]
+
+    @property
+    def missing(self) -> list[Step]:
+        return [step for step in self.required if step.key not in self.answers]
 
     @property
     def answered_count(self) -> int:
-        return sum(1 for step in self.steps if step.key in self.answers)
+        return len(self.required) - len(self.missing)
 
     @property
     def complete(self) -> bool:
-        return self.next_position is None
+        return not self.missing
 
 
 class Reporting:

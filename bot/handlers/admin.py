@@ -56,8 +56,8 @@ async def invite_command(update: Update, context: KotobotContext) -> None:
                                        "it to pick the unit from a list.").format(unit=target))
         return
     index = services.catalogue
-    units = sorted(index.lead_units(), key=lambda unit: tr.text(unit.name))
-    rows = [[InlineKeyboardButton(_("Multicultural Council member"),
+    units = sorted(index.lead_units(), key=lambda unit: tr.text(unit.name).casefold())
+    rows = [[InlineKeyboardButton("👤 " + _("Multicultural Council member"),
                                   callback_data=pack(callbacks.INVITE, "council"))]]
     rows += [[InlineKeyboardButton(tr.text(unit.name), callback_data=pack(
         callbacks.INVITE, UnitRef(unit.id).encode(index)))] for unit in units]
@@ -105,13 +105,13 @@ async def people_command(update: Update, context: KotobotContext) -> None:
             label += " " + _("(unreachable: has blocked the bot)")
         by_unit.setdefault(unit_id, []).append(label)
     blocks = []
-    for unit_id in sorted(by_unit, key=lambda u: unit_name(index, u, tr)):
+    for unit_id in sorted(by_unit, key=lambda u: unit_name(index, u, tr).casefold()):
         blocks.append(f"<b>{escape(unit_name(index, unit_id, tr))}</b>\n"
                       + "\n".join(f"• {name}" for name in by_unit[unit_id]))
     without = [unit_name(index, u.id, tr) for u in index.lead_units() if u.id not in by_unit]
     if without:
         blocks.append(_("<b>Units with no contact person</b>") + "\n"
-                      + "\n".join(f"• {escape(name)}" for name in sorted(without)))
+                      + "\n".join(f"• {escape(name)}" for name in sorted(without, key=str.casefold)))
     council = await services.storage.council_members()
     blocks.append(_("<b>Multicultural Council</b>") + "\n" + (
         "\n".join(f"• {escape(p.name or str(p.telegram_id))}" for p in council) or _("nobody yet")))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from telegram import Message, Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot import callbacks
@@ -140,7 +139,9 @@ async def language_button(update: Update, context: KotobotContext) -> None:
         try:
             await query.message.edit_text(tr.gettext("The language is now English."))
         except TelegramError:
-            pass  # a second tap on the same button: the message already says so
+            return  # a second tap on the same button: the message already says so
+        if me.registered:  # what they can do, now in the language they can read
+            await query.message.reply_text(help_text(me, tr))
 
 
 async def cancel_command(update: Update, context: KotobotContext) -> None:
@@ -169,9 +170,12 @@ async def text_message(update: Update, context: KotobotContext) -> None:
         return
     _ = context.tr.gettext
     assert update.effective_message is not None
-    await update.effective_message.reply_text(
-        _("I'm not waiting for a message right now. /report continues your report; /help lists "
-          "what you can do."), parse_mode=ParseMode.HTML)
+    if context.me.units:
+        hint = _("I'm not waiting for a message right now. /report continues your report; /help "
+                 "lists what you can do.")
+    else:
+        hint = _("I'm not waiting for a message right now. /help lists what you can do.")
+    await update.effective_message.reply_text(hint)
 
 
 async def not_text_message(update: Update, context: KotobotContext) -> None:

@@ -49,7 +49,7 @@ async def report_command(update: Update, context: KotobotContext) -> None:
                                    "You will get a message when one opens."))
         return
     units = sorted((u for u in me.units if u in services.catalogue.units),
-                   key=lambda u: unit_name(services.catalogue, u, tr))
+                   key=lambda u: unit_name(services.catalogue, u, tr).casefold())
     if not units:
         await message.reply_text(_("You are not a contact person for any unit, so there is "
                                    "nothing for you to report."))
@@ -62,7 +62,7 @@ async def report_command(update: Update, context: KotobotContext) -> None:
         report = await services.reporting.report(unit_id, round_)
         done = "✅ " if report.submission else ""
         choices.append((unit_id, (f"{done}{unit_name(services.catalogue, unit_id, tr)} "
-                                 f"({report.answered_count}/{len(report.steps)})")))
+                                 f"({report.answered_count}/{len(report.required)})")))
     await message.reply_text(
         _("Which unit are you reporting for?"),
         reply_markup=unit_choice_keyboard(services.catalogue, tr, round_.year, choices))
@@ -95,9 +95,14 @@ async def show_next(message: Message, context: KotobotContext, year: int, unit_i
 
 
 def _next_unanswered(report: UnitReport, after: int | None) -> int | None:
+    """The next step to ask. A measure's comment is offered right after its last question;
+    otherwise unanswered comments are passed over, since a comment is optional."""
     start = 0 if after is None else after + 1
     for position in list(range(start, len(report.steps))) + list(range(start)):
-        if report.steps[position].key not in report.answers:
+        step = report.steps[position]
+        if step.key in report.answers:
+            continue
+        if step.kind is not StepKind.COMMENT or (after is not None and position == after + 1):
             return position
     return None
 
@@ -129,7 +134,7 @@ async def show_review(message: Message, context: KotobotContext, report: UnitRep
     blocks = review_blocks(services.catalogue, tr, report, services.settings.tz)
     if saved_note:
         blocks.insert(0, saved_note)
-    missing = sum(1 for step in report.steps if step.key not in report.answers)
+    missing = len(report.missing)
     await send_blocks(message, blocks, review_keyboard(
         services.catalogue, tr, report.round.year, report.unit_id, missing,
         report.submission is not None))
@@ -210,6 +215,13 @@ async def _take_buttons_away(context: KotobotContext, chat_id: int, message_id: 
         await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
     except TelegramError:
         pass  # too old to edit, or already without buttons: harmless
+
+
+async def pause_report(update: Update, context: KotobotContext) -> None:
+    """Another command than /report: typed text is no longer an answer until /report again
+    (which shows the question anew). The answers and the place stay saved."""
+    if context.me.person is not None:
+        await context.services.storage.clear_session(context.me.person.id)
 
 
 async def typed_answer(update: Update, context: KotobotContext) -> bool:

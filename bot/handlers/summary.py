@@ -113,7 +113,7 @@ async def digest_command(update: Update, context: KotobotContext) -> None:
                                      .format(year=year))
             return
         await message.reply_text(_("The digest of {year} will go to the council on {date} "
-                                   "(or the next working day) at 10.00.")
+                                   "(or the next working day) at 10:00.")
                                  .format(year=year, date=tr.date(day)))
         if services.scheduling is not None:
             await services.scheduling.reschedule()
