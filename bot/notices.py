@@ -32,9 +32,9 @@ def reminder_text(services: Services, tr: Translator, round_: Round, unit_id: st
     if kind is ReminderKind.OPENED:
         text = tr.ngettext(
             "📋 Reporting for {year} is open. <b>{unit}</b> has {count} measure to report. "
-            "The deadline is {date}; it takes a few minutes on your phone.",
+            "The deadline is {date}; you can report on your phone.",
             "📋 Reporting for {year} is open. <b>{unit}</b> has {count} measures to report. "
-            "The deadline is {date}; it takes a few minutes on your phone.",
+            "The deadline is {date}; you can report on your phone.",
             due_count)
     elif kind is ReminderKind.OVERDUE:
         text = tr.ngettext(

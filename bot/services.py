@@ -50,6 +50,7 @@ class KotobotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: 
     """
 
     viewer: Viewer | None = None
+    first_contact: bool = False  # the person wrote to the bot for the first time
 
     @property
     def services(self) -> Services:

@@ -38,12 +38,18 @@ def step_text(index: CatalogueIndex, tr: Translator, report: UnitReport, positio
     lines.append(_("<b>{unit}</b> · report {year} · measure {number}/{total}").format(
         unit=escape(unit_name(index, report.unit_id, tr)), year=report.round.year,
         number=step.measure_no, total=len(report.due)))
-    lines.append(f"<i>{escape(tr.text(entry.theme.title))} › {escape(tr.text(entry.goal.text))}</i>")
+    first_of_measure = step.kind is StepKind.STATUS
+    if first_of_measure:  # where the measure sits, once; its later questions stay short on a phone
+        lines.append(f"<i>{escape(tr.text(entry.theme.title))} › "
+                     f"{escape(tr.text(entry.goal.text))}</i>")
     lines.append(f"<b>{escape(tr.text(entry.measure.text))}</b>")
-    schedule = _("Schedule: {schedule}").format(schedule=schedule_label(entry.measure.schedule, tr))
-    if step.due.carried_over:
-        schedule += " · " + _("ended earlier: please report how it went")
-    lines += [schedule, ""]
+    if first_of_measure:
+        schedule = _("Schedule: {schedule}").format(
+            schedule=schedule_label(entry.measure.schedule, tr))
+        if step.due.carried_over:
+            schedule += " · " + _("ended earlier: please report how it went")
+        lines.append(schedule)
+    lines.append("")
     if step.kind is StepKind.STATUS:
         lines.append(_("What is the status of this measure?"))
     elif step.kind is StepKind.COMMENT:
@@ -51,7 +57,8 @@ def step_text(index: CatalogueIndex, tr: Translator, report: UnitReport, positio
     else:
         assert step.field is not None
         indicator = index.fields[step.field.id][0]
-        lines.append(_("Indicator: {indicator}").format(indicator=escape(tr.text(indicator.text))))
+        if indicator.fields[0].id == step.field.id:  # the cell once, before its first question
+            lines.append(_("Indicator: {indicator}").format(indicator=escape(tr.text(indicator.text))))
         lines.append(f"<b>{escape(tr.text(step.field.question))}</b>")
         if step.field.target:
             lines.append(_("Target: {target}").format(target=target_label(step.field.target, tr)))

@@ -129,3 +129,9 @@ async def test_people_lists_units_with_and_without_contacts(tg: FakeTelegram, bo
     done = await tg.next_reply(coordinator)
     assert "Aino" in done.plain
     assert "not registered" in (await say(tg, contact, "/report")).plain
+
+
+async def test_first_start_welcomes_and_later_ones_welcome_back(tg: FakeTelegram, bot: object) -> None:
+    coordinator = tg.user(COORDINATOR_ID, first_name="Hanna", language_code="en")
+    assert (await say(tg, coordinator, "/start")).plain.startswith("Welcome!")
+    assert (await say(tg, coordinator, "/start")).plain.startswith("Welcome back!")

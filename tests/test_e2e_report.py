@@ -310,3 +310,17 @@ async def test_the_personal_data_warning_is_shown_once(tg: FakeTelegram, bot: ob
         warnings += "personal data" in step.plain
         step = await answer_in_english(tg, contact, step)
     assert warnings == 1
+
+
+async def test_submitting_with_gaps_tells_the_coordinator_how_many(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg)
+    contact = await join(tg, 20, "employment-services")
+    step = await say(tg, contact, "/report")
+    step = await press(tg, contact, step, "Done")  # status; then two counts and a comment
+    step = await press(tg, contact, step, "Skip ➡")
+    step = await say(tg, contact, "4")
+    review = await press(tg, contact, step, "No comment")
+    assert "1 question is still unanswered" in review.plain
+    await press(tg, contact, review, "✅ Submit with gaps")
+    note = await tg.next_reply(tg.user(COORDINATOR_ID))  # in the coordinator's Finnish
+    assert "(1 kysymys vastaamatta)" in note.plain

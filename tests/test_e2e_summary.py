@@ -113,7 +113,7 @@ async def test_digest_goes_to_each_council_member_once_in_their_language(
     assert "2026" in fi[0].plain and fi[0].plain != sv[0].plain
     assert any(m.kind == "photo" and (m.document or b"").startswith(PNG) for m in fi)
     swedish_text = "\n".join(m.plain for m in sv)
-    assert "Rapporter: 1/" in swedish_text and "Inte inskickat" in swedish_text
+    assert "Rapporter: 1/" in swedish_text and "Har inte skickat in" in swedish_text
     assert [m.kind for m in sv].count("document") == 2  # the year, and the whole programme
     await tick(bot)
     await quiet(tg, finnish, swedish)

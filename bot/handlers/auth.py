@@ -28,6 +28,7 @@ async def authorize(update: Update, context: KotobotContext) -> None:
     if person is None:
         person = await storage.ensure_person(
             user.id, user.full_name, language_from_telegram(user.language_code), services.clock())
+        context.first_contact = True
     elif not person.reachable:
         await storage.set_reachable(person.id, True)  # they unblocked the bot and wrote again
         person = await storage.person_by_telegram(user.id) or person

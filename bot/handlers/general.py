@@ -58,7 +58,8 @@ async def start_command(update: Update, context: KotobotContext) -> None:
     me, tr = context.me, context.tr
     _ = tr.gettext
     if me.registered:
-        await message.reply_text(_("Welcome back!") + "\n\n" + help_text(me, tr))
+        greeting = _("Welcome!") if context.first_contact else _("Welcome back!")
+        await message.reply_text(greeting + "\n\n" + help_text(me, tr))
     else:
         await message.reply_text(
             about_text(tr) + "\n\n" + _("To take part you need an invitation link from the "

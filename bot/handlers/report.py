@@ -21,6 +21,7 @@ from bot.domain.reporting import NotAllowed, UnitReport
 from bot.domain.rounds import current_round
 from bot.domain.walk import Step, StepKind, position_of
 from bot.handlers.common import button_guard, refuse, send_blocks, tell_coordinators
+from bot.i18n import Translator
 from bot.keyboards import (
     expects_number,
     expects_text,
@@ -95,10 +96,11 @@ async def show_next(message: Message, context: KotobotContext, year: int, unit_i
 
 
 def _next_unanswered(report: UnitReport, after: int | None) -> int | None:
-    """The next step to ask. A measure's comment is offered right after its last question;
-    otherwise unanswered comments are passed over, since a comment is optional."""
+    """The next step to ask, going forward only: what was skipped is listed in the review,
+    which offers to answer it. A measure's comment is offered right after its last
+    question; otherwise unanswered comments are passed over, since a comment is optional."""
     start = 0 if after is None else after + 1
-    for position in list(range(start, len(report.steps))) + list(range(start)):
+    for position in range(start, len(report.steps)):  # skipped ones wait for the review
         step = report.steps[position]
         if step.key in report.answers:
             continue
@@ -323,9 +325,16 @@ async def review_button(update: Update, context: KotobotContext) -> None:
         await query.message.reply_text(_(
             "Thank you! The report of {unit} for {year} is submitted. You can still change "
             "answers with /report until the round closes.").format(unit=name, year=year))
-        await tell_coordinators(context, lambda t: t.gettext(
-            "{unit} submitted its report for {year}.").format(
-            unit=unit_name(services.catalogue, unit_id, t), year=year))
+        gaps = len(report.missing)
+
+        def note(t: Translator) -> str:
+            text = t.gettext("{unit} submitted its report for {year}.").format(
+                unit=unit_name(services.catalogue, unit_id, t), year=year)
+            if gaps:
+                text += " " + t.ngettext("({count} question unanswered)",
+                                         "({count} questions unanswered)", gaps).format(count=gaps)
+            return text
+        await tell_coordinators(context, note)
     else:
         await query.message.reply_text(_("This report was already submitted."))
 
