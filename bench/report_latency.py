@@ -118,9 +118,13 @@ async def settle(tg: FakeTelegram, user: FakeUser, quiet: float, timeout: float)
 
 async def timed_text(tg: FakeTelegram, user: FakeUser, text: str, timeout: float
                      ) -> tuple[float, BotMessage]:
+    """Type to the bot's next new message (an edit taking an answered question's buttons
+    away is skipped)."""
     started = time.perf_counter()
     await tg.send(user, text)
     reply = await tg.next_reply(user, timeout=timeout)
+    while reply.edited:
+        reply = await tg.next_reply(user, timeout=timeout)
     return time.perf_counter() - started, reply
 
 
