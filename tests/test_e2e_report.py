@@ -81,7 +81,7 @@ async def test_contact_reports_every_due_measure_and_submits(tg: FakeTelegram, b
 async def press_result(tg: FakeTelegram, user: FakeUser, pressed: BotMessage) -> BotMessage:
     while True:
         reply = await tg.next_reply(user)
-        if reply.message_id != pressed.message_id:
+        if reply.message_id != pressed.message_id and not reply.edited:
             return reply
 
 

@@ -263,11 +263,11 @@ async def typed_answer(update: Update, context: KotobotContext) -> bool:
         await show_step(message, context, report, position, linear=session.linear)
         return True
     await services.reporting.record(me, session.unit_id, session.year, step, value)
-    if session.message_id is not None:
-        await _take_buttons_away(context, message.chat_id, session.message_id)
     await show_next(message, context, session.year, session.unit_id, after=position,
                     linear=session.linear,
                     saved_note=answered_line(tr, step, value))
+    if session.message_id is not None:  # after the next question: the person sees it sooner
+        await _take_buttons_away(context, message.chat_id, session.message_id)
     return True
 
 
