@@ -32,7 +32,7 @@ from bot import callbacks
 from bot.catalogue.loader import CatalogueError, load_catalogue
 from bot.config import Settings
 from bot.domain.reporting import Reporting
-from bot.handlers import admin, general, reminding, report, summary
+from bot.handlers import admin, general, reminding, report, review, summary
 from bot.handlers.auth import authorize
 from bot.i18n import N_, I18nError, Translators
 from bot.services import KotobotContext, Services, system_clock
@@ -140,7 +140,7 @@ def _add_handlers(application: Application) -> None:
         "language": general.language_command,
         "cancel": general.cancel_command,
         "report": report.report_command,
-        "status": report.status_command,
+        "status": review.status_command,
         "invite": admin.invite_command,
         "people": admin.people_command,
         "round": admin.round_command,
@@ -158,7 +158,7 @@ def _add_handlers(application: Application) -> None:
         callbacks.ANSWER: report.answer_button,
         callbacks.NAVIGATE: report.answer_button,
         callbacks.START_REPORT: report.start_report_button,
-        callbacks.REVIEW: report.review_button,
+        callbacks.REVIEW: review.review_button,
         callbacks.INVITE: admin.invite_button,
         callbacks.REMOVE_CONTACT: admin.remove_contact_button,
         callbacks.NUDGE_ALL: reminding.nudge_button,

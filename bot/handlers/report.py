@@ -20,8 +20,7 @@ from bot.domain.answers import CHOICES, InvalidAnswer, Status, parse_number, par
 from bot.domain.reporting import NotAllowed, UnitReport
 from bot.domain.rounds import current_round
 from bot.domain.walk import Step, StepKind, position_of
-from bot.handlers.common import button_guard, refuse, send_blocks, tell_coordinators
-from bot.i18n import Translator
+from bot.handlers.common import button_guard, refuse, send_blocks
 from bot.keyboards import (
     expects_number,
     expects_text,
@@ -31,7 +30,7 @@ from bot.keyboards import (
     unit_choice_keyboard,
 )
 from bot.services import KotobotContext
-from bot.views import answered_line, review_blocks, status_blocks, step_text, unit_name
+from bot.views import answered_line, review_blocks, step_text, unit_name
 
 
 async def report_command(update: Update, context: KotobotContext) -> None:
@@ -162,7 +161,7 @@ async def answer_button(update: Update, context: KotobotContext) -> None:
         if value not in ("back", "skip") or (value == "back" and position == 0):
             raise BadCallback(value)
         await query.answer()
-        await _drop_keyboard(query.message)
+        await drop_keyboard(query.message)
         target = position - 1 if value == "back" else position + 1
         if target >= len(report.steps):
             await show_review(query.message, context, report)
@@ -174,7 +173,7 @@ async def answer_button(update: Update, context: KotobotContext) -> None:
         raise BadCallback(value)
     await services.reporting.record(context.me, unit_id, year, step, stored)
     await query.answer()
-    await _drop_keyboard(query.message, answered_line(context.tr, step, stored))
+    await drop_keyboard(query.message, answered_line(context.tr, step, stored))
     await show_next(query.message, context, year, unit_id, after=position, linear=linear)
 
 
@@ -200,7 +199,7 @@ def _button_value(step: Step, value: str, report: UnitReport) -> Any:
     return value if value in CHOICES.get(step.field.kind, ()) else None
 
 
-async def _drop_keyboard(message: Message, note: str = "") -> None:
+async def drop_keyboard(message: Message, note: str = "") -> None:
     """Freeze an answered step: remove its buttons and add what was saved."""
     try:
         if note and message.text_html:
@@ -297,62 +296,3 @@ async def start_report_button(update: Update, context: KotobotContext) -> None:
     unit_id = UnitRef.decode(unit_t, context.services.catalogue).unit_id
     await query.answer()
     await show_next(query.message, context, year, unit_id)
-
-
-@button_guard
-async def review_button(update: Update, context: KotobotContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None and isinstance(query.message, Message)
-    services, tr = context.services, context.tr
-    _ = tr.gettext
-    year_t, unit_t, action = callbacks.unpack(query.data, callbacks.REVIEW, 3)
-    year = callbacks.year_of(year_t)
-    unit_id = UnitRef.decode(unit_t, services.catalogue).unit_id
-    if action not in ("submit", "missing", "restart"):
-        raise BadCallback(action)
-    round_ = await services.reporting.check(context.me, unit_id, year)
-    report = await services.reporting.report(unit_id, round_)
-    if not report.steps:
-        raise BadCallback(query.data)  # nothing to review: not a button this bot sent
-    await query.answer()
-    await _drop_keyboard(query.message)
-    if action == "missing":
-        await show_next(query.message, context, year, unit_id)
-    elif action == "restart":
-        await show_step(query.message, context, report, 0, linear=True)
-    elif await services.reporting.submit(context.me, unit_id, year):
-        name = unit_name(services.catalogue, unit_id, tr)
-        await query.message.reply_text(_(
-            "Thank you! The report of {unit} for {year} is submitted. You can still change "
-            "answers with /report until the round closes.").format(unit=name, year=year))
-        gaps = len(report.missing)
-
-        def note(t: Translator) -> str:
-            text = t.gettext("{unit} submitted its report for {year}.").format(
-                unit=unit_name(services.catalogue, unit_id, t), year=year)
-            if gaps:
-                text += " " + t.ngettext("({count} question unanswered)",
-                                         "({count} questions unanswered)", gaps).format(count=gaps)
-            return text
-        await tell_coordinators(context, note)
-    else:
-        await query.message.reply_text(_("This report was already submitted."))
-
-
-async def status_command(update: Update, context: KotobotContext) -> None:
-    """/status: for each of the person's units, what is due, done and missing."""
-    services, me, tr = context.services, context.me, context.tr
-    _ = tr.gettext
-    message = update.effective_message
-    assert message is not None
-    round_ = current_round(await services.storage.rounds())
-    if round_ is None:
-        await message.reply_text(_("No reporting round has been opened yet."))
-        return
-    if not me.units:
-        await message.reply_text(_("You are not a contact person for any unit. "
-                                   "Coordinators and the council see the overall picture with /summary."))
-        return
-    reports = [await services.reporting.report(unit_id, round_)
-               for unit_id in sorted(me.units) if unit_id in services.catalogue.units]
-    await send_blocks(message, status_blocks(services.catalogue, tr, reports, services.settings.tz))

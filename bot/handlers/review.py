@@ -1,0 +1,74 @@
+"""The end of the guided report: the review's buttons (submit, answer the missing ones, go
+through again) and /status, what is due, answered and missing per unit."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+
+from bot import callbacks
+from bot.callbacks import BadCallback, UnitRef
+from bot.domain.rounds import current_round
+from bot.handlers.common import button_guard, send_blocks, tell_coordinators
+from bot.handlers.report import drop_keyboard, show_next, show_step
+from bot.i18n import Translator
+from bot.services import KotobotContext
+from bot.views import status_blocks, unit_name
+
+
+@button_guard
+async def review_button(update: Update, context: KotobotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None and isinstance(query.message, Message)
+    services, tr = context.services, context.tr
+    _ = tr.gettext
+    year_t, unit_t, action = callbacks.unpack(query.data, callbacks.REVIEW, 3)
+    year = callbacks.year_of(year_t)
+    unit_id = UnitRef.decode(unit_t, services.catalogue).unit_id
+    if action not in ("submit", "missing", "restart"):
+        raise BadCallback(action)
+    round_ = await services.reporting.check(context.me, unit_id, year)
+    report = await services.reporting.report(unit_id, round_)
+    if not report.steps:
+        raise BadCallback(query.data)  # nothing to review: not a button this bot sent
+    await query.answer()
+    await drop_keyboard(query.message)
+    if action == "missing":
+        await show_next(query.message, context, year, unit_id)
+    elif action == "restart":
+        await show_step(query.message, context, report, 0, linear=True)
+    elif await services.reporting.submit(context.me, unit_id, year):
+        name = unit_name(services.catalogue, unit_id, tr)
+        await query.message.reply_text(_(
+            "Thank you! The report of {unit} for {year} is submitted. You can still change "
+            "answers with /report until the round closes.").format(unit=name, year=year))
+        gaps = len(report.missing)
+
+        def note(t: Translator) -> str:
+            text = t.gettext("{unit} submitted its report for {year}.").format(
+                unit=unit_name(services.catalogue, unit_id, t), year=year)
+            if gaps:
+                text += " " + t.ngettext("({count} question unanswered)",
+                                         "({count} questions unanswered)", gaps).format(count=gaps)
+            return text
+        await tell_coordinators(context, note)
+    else:
+        await query.message.reply_text(_("This report was already submitted."))
+
+
+async def status_command(update: Update, context: KotobotContext) -> None:
+    """/status: for each of the person's units, what is due, done and missing."""
+    services, me, tr = context.services, context.me, context.tr
+    _ = tr.gettext
+    message = update.effective_message
+    assert message is not None
+    round_ = current_round(await services.storage.rounds())
+    if round_ is None:
+        await message.reply_text(_("No reporting round has been opened yet."))
+        return
+    if not me.units:
+        await message.reply_text(_("You are not a contact person for any unit. "
+                                   "Coordinators and the council see the overall picture with /summary."))
+        return
+    reports = [await services.reporting.report(unit_id, round_)
+               for unit_id in sorted(me.units) if unit_id in services.catalogue.units]
+    await send_blocks(message, status_blocks(services.catalogue, tr, reports, services.settings.tz))
