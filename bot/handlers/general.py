@@ -7,6 +7,7 @@ from telegram.error import TelegramError
 
 from bot import callbacks
 from bot.callbacks import BadCallback
+from bot.catalogue.models import Text
 from bot.domain.access import Viewer
 from bot.domain.invitations import InvitationProblem, check_invitation
 from bot.domain.rounds import current_round
@@ -19,16 +20,18 @@ from bot.storage import Role
 from bot.views import unit_name
 
 
-def about_text(tr: Translator) -> str:
+def about_text(tr: Translator, programme: Text) -> str:
+    """What Kotobot is; the programme's name comes from the catalogue, so the next programme
+    needs no new translation."""
     _ = tr.gettext
-    return _("Kotobot collects the yearly follow-up of the City of Vaasa integration programme "
-             "2023–2026: each responsible unit reports how its measures are progressing, and the "
-             "Multicultural Council gets a yearly digest.")
+    return _("Kotobot runs the yearly follow-up of the integration programme ({programme}): each "
+             "responsible unit reports how its measures are progressing, and the Multicultural "
+             "Council gets a yearly digest.").format(programme=tr.text(programme))
 
 
-def help_text(viewer: Viewer, tr: Translator) -> str:
+def help_text(viewer: Viewer, tr: Translator, programme: Text) -> str:
     _ = tr.gettext
-    lines = [about_text(tr), ""]
+    lines = [about_text(tr, programme), ""]
     if viewer.units:
         lines += [_("/report – report your unit's measures, step by step"),
                   _("/status – what is due, answered and missing")]
@@ -59,10 +62,10 @@ async def start_command(update: Update, context: KotobotContext) -> None:
     _ = tr.gettext
     if me.registered:
         greeting = _("Welcome!") if context.first_contact else _("Welcome back!")
-        await message.reply_text(greeting + "\n\n" + help_text(me, tr))
+        await message.reply_text(greeting + "\n\n" + help_text(me, tr, context.services.catalogue.programme.name))
     else:
         await message.reply_text(
-            about_text(tr) + "\n\n" + _("To take part you need an invitation link from the "
+            about_text(tr, context.services.catalogue.programme.name) + "\n\n" + _("To take part you need an invitation link from the "
                                         "integration coordinator."))
     if me.person and me.person.language is None:
         await _ask_language(message, tr)
@@ -86,7 +89,7 @@ async def _redeem(message: Message, context: KotobotContext, code: str) -> None:
         }
         await message.reply_text(
             texts[problem or InvitationProblem.UNKNOWN] + " " + _(
-                "Please ask the integration coordinator for a new one.") + "\n\n" + about_text(tr))
+                "Please ask the integration coordinator for a new one.") + "\n\n" + about_text(tr, context.services.catalogue.programme.name))
         return
     who = me.person.name or str(me.telegram_id)
     if invitation.role is Role.COUNCIL:
@@ -142,7 +145,7 @@ async def language_button(update: Update, context: KotobotContext) -> None:
         except TelegramError:
             return  # a second tap on the same button: the message already says so
         if me.registered:  # what they can do, now in the language they can read
-            await query.message.reply_text(help_text(me, tr))
+            await query.message.reply_text(help_text(me, tr, context.services.catalogue.programme.name))
 
 
 async def cancel_command(update: Update, context: KotobotContext) -> None:
@@ -156,7 +159,7 @@ async def cancel_command(update: Update, context: KotobotContext) -> None:
 
 async def help_command(update: Update, context: KotobotContext) -> None:
     assert update.effective_message is not None
-    await update.effective_message.reply_text(help_text(context.me, context.tr))
+    await update.effective_message.reply_text(help_text(context.me, context.tr, context.services.catalogue.programme.name))
 
 
 async def unknown_command(update: Update, context: KotobotContext) -> None:
