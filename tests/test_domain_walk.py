@@ -14,9 +14,6 @@ from bot.domain.walk import (
     Step,
     StepKind,
     build_walk,
-    first_unanswered,
-    missing_steps,
-    position_of,
 )
 
 
@@ -140,33 +137,11 @@ def test_checks_differ_between_the_keys_of_a_walk(walk) -> None:
 
 # where a person is -----------------------------------------------------------------
 
-def test_first_unanswered_is_the_first_gap(walk) -> None:
-    assert first_unanswered(walk, {}) == 0
-    answers = {walk[0].key: "done", walk[1].key: 3, walk[3].key: "x"}
-    assert first_unanswered(walk, answers) == 2
 
 
-def test_first_unanswered_is_none_when_everything_is_answered(walk) -> None:
-    assert first_unanswered(walk, {step.key: "" for step in walk}) is None
+def test_position_of_finds_a_step_by_its_key(walk) -> None:
+    from bot.domain.walk import position_of
 
-
-def test_an_empty_comment_counts_as_answered(walk) -> None:
-    answers = {step.key: "" for step in walk[:2]}
-    assert first_unanswered(walk, answers) == 2
-
-
-def test_answers_to_keys_outside_the_walk_are_ignored(walk) -> None:
-    assert first_unanswered(walk, {"status:elsewhere": "done"}) == 0
-
-
-def test_position_of_finds_a_key_or_none(walk) -> None:
     assert position_of(walk, walk[0].key) == 0
     assert position_of(walk, walk[-1].key) == len(walk) - 1
     assert position_of(walk, "status:no-such-measure") is None
-
-
-def test_missing_steps_keeps_walk_order(walk) -> None:
-    answered = {walk[i].key: 1 for i in range(0, len(walk), 2)}
-    missing = missing_steps(walk, answered)
-    assert missing == [step for i, step in enumerate(walk) if i % 2 == 1]
-    assert missing_steps(walk, {step.key: 1 for step in walk}) == []

@@ -10,10 +10,9 @@ the key of the step a person is at.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from bot.catalogue.index import CatalogueIndex
 from bot.catalogue.models import IndicatorField
@@ -57,20 +56,8 @@ def build_walk(index: CatalogueIndex, due: Sequence[DueMeasure]) -> list[Step]:
     return steps
 
 
-def first_unanswered(steps: Sequence[Step], answers: Mapping[str, Any]) -> int | None:
-    """Index of the first step without an answer, or None when all are answered."""
-    for position, step in enumerate(steps):
-        if step.key not in answers:
-            return position
-    return None
-
-
 def position_of(steps: Sequence[Step], key: str) -> int | None:
     for position, step in enumerate(steps):
         if step.key == key:
             return position
     return None
-
-
-def missing_steps(steps: Sequence[Step], answers: Mapping[str, Any]) -> list[Step]:
-    return [step for step in steps if step.key not in answers]
