@@ -26,7 +26,7 @@ class ReminderKind(StrEnum):
 
 
 def reminder_text(services: Services, tr: Translator, round_: Round, unit_id: str,
-                  due_count: int, kind: ReminderKind) -> str:
+                  due_count: int, kind: ReminderKind, progress: tuple[int, int] = (0, 0)) -> str:
     unit = escape(unit_name(services.catalogue, unit_id, tr))
     deadline = tr.date(round_.deadline)
     if kind is ReminderKind.OPENED:
@@ -50,7 +50,13 @@ def reminder_text(services: Services, tr: Translator, round_: Round, unit_id: st
             "🔔 Reminder: <b>{unit}</b> has {count} measures to report for {year}. "
             "The deadline is {date}.",
             due_count)
-    return text.format(unit=unit, count=due_count, year=round_.year, date=deadline)
+    text = text.format(unit=unit, count=due_count, year=round_.year, date=deadline)
+    answered, total = progress
+    if answered and kind is not ReminderKind.OPENED:  # a busy person sees how little is left
+        text += "\n" + tr.gettext("{answered} of {total} questions are already answered; the "
+                                   "report continues where you left off.").format(
+            answered=answered, total=total)
+    return text
 
 
 async def tell_coordinators(bot: Bot, services: Services, text: Callable[[Translator], str],

@@ -47,6 +47,15 @@ def current_ladder_key(round_: Round, now: datetime, tz: ZoneInfo) -> tuple[str,
     return (ladder_key(round_, step.step),) if step else ()
 
 
+@dataclass(frozen=True)
+class Owed:
+    """What a unit still owes in a round: its due measures, and its questions answered so far."""
+
+    measures: int
+    answered: int
+    asked: int
+
+
 @dataclass
 class FanOut:
     """What one fan-out did, for the coordinator's answer and for logs."""
@@ -67,6 +76,7 @@ async def send_reminders(bot: Bot, services: Services, round_: Round, step_key: 
     """
     result = FanOut(units_without_contact=[])
     pending = await services.reporting.pending_units(round_)
+    progress = await services.reporting.progress(round_)
     contacts: dict[str, list[Person]] = {}
     for unit_id, person in await services.storage.contacts():
         contacts.setdefault(unit_id, []).append(person)
@@ -77,12 +87,15 @@ async def send_reminders(bot: Bot, services: Services, round_: Round, step_key: 
             result.units_without_contact.append(unit_id)
             continue
         for person in people:
-            await _remind(bot, services, round_, unit_id, due_count, person, step_key, kind,
+            answered, asked = progress.get(unit_id, (0, 0))
+            await _remind(bot, services, round_, unit_id, Owed(due_count, answered, asked),
+                          person, step_key, kind,
                           also_claims, result)
     return result
 
 
-async def _remind(bot: Bot, services: Services, round_: Round, unit_id: str, due_count: int,
+async def _remind(bot: Bot, services: Services, round_: Round, unit_id: str,
+                  owed: Owed,
                   person: Person, step_key: str, kind: ReminderKind, also_claims: tuple[str, ...],
                   result: FanOut) -> None:
     storage = services.storage
@@ -106,7 +119,8 @@ async def _remind(bot: Bot, services: Services, round_: Round, unit_id: str, due
     tr = services.translators[person.language]
     try:
         await bot.send_message(
-            person.telegram_id, reminder_text(services, tr, round_, unit_id, due_count, kind),
+            person.telegram_id, reminder_text(services, tr, round_, unit_id, owed.measures, kind,
+                                               (owed.answered, owed.asked)),
             parse_mode=ParseMode.HTML,
             reply_markup=start_report_keyboard(services.catalogue, tr, round_.year, unit_id))
     except Forbidden:

@@ -251,3 +251,16 @@ async def test_the_wake_up_job_is_scheduled_for_the_next_planned_time(
     planned = at(2027, 1, 15, 9) - clock.now
     scheduled = jobs[0].next_t - real_datetime.now(UTC)
     assert abs((scheduled - planned).total_seconds()) < 30
+
+
+async def test_a_reminder_says_how_much_is_already_answered(
+        tg: FakeTelegram, bot: object, clock: Clock) -> None:
+    office, services_sv, _coordinator = await setup_people(tg)
+    step = await say(tg, office, "/report")
+    await press(tg, office, step, "In progress")  # one question of Welcome Office's answered
+    clock.set(at(2027, 1, 15, 10))
+    await tick(bot)
+    reminder = await tg.next_reply(office)
+    assert "1 of " in reminder.plain and "continues where you left off" in reminder.plain
+    fresh = await tg.next_reply(services_sv)  # nothing answered yet: no progress line
+    assert "redan besvarade" not in fresh.plain

@@ -129,5 +129,21 @@ class Reporting:
                 pending[unit.id] = len(due)
         return pending
 
+    async def progress(self, round_: Round) -> dict[str, tuple[int, int]]:
+        """unit id → (questions answered, questions asked) for every unit with something due,
+        in two queries for the whole round; comments are optional and not counted."""
+        statuses = await self.storage.statuses_before(round_.year)
+        answered_keys: dict[str, set[str]] = {}
+        for answer in await self.storage.answers_of_years([round_.year]):
+            answered_keys.setdefault(answer.unit_id, set()).add(answer.key)
+        result: dict[str, tuple[int, int]] = {}
+        for unit in self.index.lead_units():
+            due = due_measures(self.index, unit.id, round_.year, statuses.get(unit.id, {}))
+            required = [s for s in build_walk(self.index, due) if s.kind is not StepKind.COMMENT]
+            if required:
+                done = answered_keys.get(unit.id, set())
+                result[unit.id] = (sum(1 for s in required if s.key in done), len(required))
+        return result
+
 
 STATUS_ORDER = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE, Status.ONGOING)
