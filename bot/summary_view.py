@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from textwrap import shorten
 
 from bot.catalogue.describe import target_label
 from bot.catalogue.index import CatalogueIndex
@@ -92,14 +93,21 @@ def targets_block(index: CatalogueIndex, summary: Summary, tr: Translator) -> st
     return "\n".join(lines)
 
 
-def totals_block(summary: Summary, tr: Translator, limit: int = 12) -> str | None:
+def totals_block(index: CatalogueIndex, summary: Summary, tr: Translator,
+                 limit: int = 12) -> str | None:
+    """The largest totals, each named by its measure: two measures may ask the same question
+    ("How many took part?"), and out of the report a question alone loses its subject."""
     _ = tr.gettext
     totals = [t for t in summary.totals if t.total > 0][:limit]
     if not totals:
         return None
     lines = [_("<b>Totals reported</b>")]
     for total in totals:
-        line = f"{escape(tr.text(total.field.question))} {tr.number(total.total)}"
+        indicator = index.fields[total.field.id][0]
+        measure = index.measures[index.measures_sharing(indicator.id)[0]].measure
+        subject = shorten(tr.text(measure.text), width=60, placeholder="…")
+        line = (f"• <i>{escape(subject)}</i>: {escape(tr.text(total.field.question))} "
+                f"<b>{tr.number(total.total)}</b>")
         if total.previous_total is not None:
             line += " " + _("(the year before: {total})").format(total=tr.number(total.previous_total))
         lines.append(line)
@@ -113,7 +121,7 @@ def summary_blocks(index: CatalogueIndex, summary: Summary, tr: Translator, titl
     blocks = [headline_block(summary, tr, title),
               missing_block(index, summary, tr, None if full_lists else LIST_LIMIT),
               themes_block(index, summary, tr), targets_block(index, summary, tr),
-              totals_block(summary, tr)]
+              totals_block(index, summary, tr)]
     return [block for block in blocks if block]
 
 

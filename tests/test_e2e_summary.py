@@ -63,6 +63,7 @@ async def test_summary_for_the_coordinator(tg: FakeTelegram, bot: object) -> Non
     assert "Not submitted" in text and "Työllisyyspalvelut" not in text  # English names for en
     assert "Employment Services" in text
     assert "Measures by theme" in text and "Work" in text
+    assert "Totals reported" in text and "Producing and marketing the Newsletter:" in text
     assert all(len(m.plain) <= 4096 for m in received)
     assert received[-1].document is not None and received[-1].document.startswith(PNG)
     narrowed = (await summary_replies(tg, coordinator, "/summary 2026 welcome-office"))[0]
