@@ -19,6 +19,7 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
+from bot.domain.reporting import Owed
 from bot.keyboards import start_report_keyboard
 from bot.notices import ReminderKind, reminder_text, tell_coordinators
 from bot.services import Services
@@ -47,15 +48,6 @@ def current_ladder_key(round_: Round, now: datetime, tz: ZoneInfo) -> tuple[str,
     return (ladder_key(round_, step.step),) if step else ()
 
 
-@dataclass(frozen=True)
-class Owed:
-    """What a unit still owes in a round: its due measures, and its questions answered so far."""
-
-    measures: int
-    answered: int
-    asked: int
-
-
 @dataclass
 class FanOut:
     """What one fan-out did, for the coordinator's answer and for logs."""
@@ -75,21 +67,18 @@ async def send_reminders(bot: Bot, services: Services, round_: Round, step_key: 
     the current scheduled step too, so the two never both go out).
     """
     result = FanOut(units_without_contact=[])
-    pending = await services.reporting.pending_units(round_)
-    progress = await services.reporting.progress(round_)
+    owed_by_unit = await services.reporting.owed(round_)
     contacts: dict[str, list[Person]] = {}
     for unit_id, person in await services.storage.contacts():
         contacts.setdefault(unit_id, []).append(person)
-    for unit_id, due_count in pending.items():
+    for unit_id, owed in owed_by_unit.items():
         people = contacts.get(unit_id, [])
         if not people:
             assert result.units_without_contact is not None
             result.units_without_contact.append(unit_id)
             continue
         for person in people:
-            answered, asked = progress.get(unit_id, (0, 0))
-            await _remind(bot, services, round_, unit_id, Owed(due_count, answered, asked),
-                          person, step_key, kind,
+            await _remind(bot, services, round_, unit_id, owed, person, step_key, kind,
                           also_claims, result)
     return result
 

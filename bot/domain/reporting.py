@@ -23,6 +23,15 @@ from bot.storage import Answer, Round, Storage, Submission
 Clock = Callable[[], datetime]
 
 
+@dataclass(frozen=True)
+class Owed:
+    """What a unit still owes in a round: its due measures, and its questions answered so far."""
+
+    measures: int
+    answered: int
+    asked: int
+
+
 class NotAllowed(Exception):
     """The viewer may not do this (another unit's report, a closed round…); `reason` says why."""
 
@@ -113,37 +122,30 @@ class Reporting:
         return await self.storage.submit(year, unit_id, viewer.person.id, now,
                                          is_late(round_, now, self.tz))
 
-    async def pending_units(self, round_: Round) -> dict[str, int]:
-        """Units with due measures that have not submitted: unit id → number of due measures.
-
-        Two queries for the whole round, whatever the number of units.
-        """
+    async def owed(self, round_: Round) -> dict[str, Owed]:
+        """What each unit that has not submitted still owes: its due measures, and its
+        questions answered so far (comments are optional and not counted). Three queries for
+        the whole round, whatever the number of units."""
         submitted = await self.storage.submissions(round_.year)
-        statuses = await self.storage.statuses_before(round_.year)
-        pending: dict[str, int] = {}
-        for unit in self.index.lead_units():
-            if unit.id in submitted:
-                continue
-            due = due_measures(self.index, unit.id, round_.year, statuses.get(unit.id, {}))
-            if due:
-                pending[unit.id] = len(due)
-        return pending
-
-    async def progress(self, round_: Round) -> dict[str, tuple[int, int]]:
-        """unit id → (questions answered, questions asked) for every unit with something due,
-        in two queries for the whole round; comments are optional and not counted."""
         statuses = await self.storage.statuses_before(round_.year)
         answered_keys: dict[str, set[str]] = {}
         for answer in await self.storage.answers_of_years([round_.year]):
             answered_keys.setdefault(answer.unit_id, set()).add(answer.key)
-        result: dict[str, tuple[int, int]] = {}
+        result: dict[str, Owed] = {}
         for unit in self.index.lead_units():
+            if unit.id in submitted:
+                continue
             due = due_measures(self.index, unit.id, round_.year, statuses.get(unit.id, {}))
+            if not due:
+                continue
             required = [s for s in build_walk(self.index, due) if s.kind is not StepKind.COMMENT]
-            if required:
-                done = answered_keys.get(unit.id, set())
-                result[unit.id] = (sum(1 for s in required if s.key in done), len(required))
+            done = answered_keys.get(unit.id, set())
+            result[unit.id] = Owed(len(due), sum(1 for s in required if s.key in done), len(required))
         return result
+
+    async def pending_units(self, round_: Round) -> dict[str, int]:
+        """Units with due measures that have not submitted: unit id → number of due measures."""
+        return {unit_id: owed.measures for unit_id, owed in (await self.owed(round_)).items()}
 
 
 STATUS_ORDER = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE, Status.ONGOING)

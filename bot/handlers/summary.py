@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import wraps
 
 from telegram import Message, Update
 
 from bot.domain.rounds import current_round, parse_year
 from bot.domain.summary import load_round_data, summarise
 from bot.handlers.admin import coordinators_only
-from bot.handlers.common import refuse, send_blocks
+from bot.handlers.common import Handler, refuse, send_blocks
 from bot.reports.chart import status_chart
 from bot.reports.workbook import summary_workbook
 from bot.services import KotobotContext
@@ -17,6 +18,17 @@ from bot.storage import Round
 from bot.summary_view import summary_blocks
 from bot.views import unit_name
 from scheduler.digest import DIGEST, build_digest, send_digest
+
+
+def summaries_only(handler: Handler) -> Handler:
+    """The coordinator and council members read summaries; anyone else is refused."""
+    @wraps(handler)
+    async def guarded(update: Update, context: KotobotContext) -> None:
+        if not context.me.may_read_summaries:
+            await refuse(update.effective_message, context, "summaries_only")
+            return
+        await handler(update, context)
+    return guarded
 
 
 async def _pick_round(message: Message, context: KotobotContext, args: list[str]) -> Round | None:
@@ -36,14 +48,12 @@ async def _pick_round(message: Message, context: KotobotContext, args: list[str]
     return found
 
 
+@summaries_only
 async def summary_command(update: Update, context: KotobotContext) -> None:
     """/summary [YEAR] [THEME|UNIT]"""
     services, tr, message = context.services, context.tr, update.effective_message
     _ = tr.gettext
     assert message is not None
-    if not context.me.may_read_summaries:
-        await refuse(message, context, "summaries_only")
-        return
     args = list(context.args or [])
     round_ = await _pick_round(message, context, args)
     if round_ is None:
@@ -70,14 +80,12 @@ async def summary_command(update: Update, context: KotobotContext) -> None:
                                   caption=_("Measures by status, {year}").format(year=round_.year))
 
 
+@summaries_only
 async def export_command(update: Update, context: KotobotContext) -> None:
     """/export [YEAR]: every answer of the round as an Excel workbook."""
     services, tr, message = context.services, context.tr, update.effective_message
     _ = tr.gettext
     assert message is not None
-    if not context.me.may_read_summaries:
-        await refuse(message, context, "summaries_only")
-        return
     round_ = await _pick_round(message, context, list(context.args or []))
     if round_ is None:
         return
