@@ -51,12 +51,11 @@ from echo_latency import make_echo_app, measure_latency, percentile  # also puts
 from fake_telegram import BotMessage, FakeTelegram, FakeUser
 from harness import COORDINATOR_ID, Clock, make_settings, running_bot
 
-from bot import callbacks
 from bot.catalogue.index import CatalogueIndex
 from bot.catalogue.loader import load_catalogue
+from bot.chat import callbacks
 from bot.domain.due import due_measures
 from bot.domain.walk import Step, StepKind, build_walk
-from bot.keyboards import expects_number, expects_text
 
 YEAR = 2026  # the round "/round open" opens on the harness Clock's default date
 LINK = re.compile(r"https://t\.me/\S+\?start=(\S+)")
@@ -88,8 +87,8 @@ def pick_units(index: CatalogueIndex, count: int) -> list[tuple[str, list[Step]]
     """The `count` lead units with the most number steps in their walk (ties: catalogue order)."""
     walks = [(u.id, build_walk(index, due_measures(index, u.id, YEAR, {})))
              for u in index.lead_units()]
-    walks = [w for w in walks if any(expects_number(s) for s in w[1])]
-    walks.sort(key=lambda w: -sum(expects_number(s) for s in w[1]))
+    walks = [w for w in walks if any(s.numeric for s in w[1])]
+    walks.sort(key=lambda w: -sum(s.numeric for s in w[1]))
     return walks[:count]
 
 
@@ -173,7 +172,7 @@ async def write_path(tg: FakeTelegram, contacts: list[Contact], samples: Samples
         await tg.send(contact.user, "/report")
         contact.message = await tg.next_reply(contact.user, timeout=timeout)
         await settle(tg, contact.user, quiet, timeout)
-    number_steps = sum(expects_number(s) for c in contacts for s in c.walk)
+    number_steps = sum(s.numeric for c in contacts for s in c.walk)
     corrections = max(0, math.ceil(wanted / max(number_steps, 1)) - 1)
     counter = 0
     budget = 20 * wanted + sum(len(c.walk) for c in contacts)  # hard cap on updates sent
@@ -189,7 +188,7 @@ async def write_path(tg: FakeTelegram, contacts: list[Contact], samples: Samples
                 contact.finished = True
                 continue
             step = contact.walk[position]
-            if expects_number(step):
+            if step.numeric:
                 counter += 1
                 value = str(1 + counter % 97)  # differs from the last answer: a real write
                 elapsed, reply = await timed_text(tg, user, value, timeout)
@@ -208,7 +207,7 @@ async def write_path(tg: FakeTelegram, contacts: list[Contact], samples: Samples
                     samples.button_back.append(elapsed)
                     await settle(tg, user, quiet, timeout)
                 contact.message = reply
-            elif expects_text(step) and step.kind is StepKind.FIELD:
+            elif step.textual and step.kind is StepKind.FIELD:
                 elapsed, contact.message = await timed_text(tg, user, "Went well.", timeout)
                 samples.text.append(elapsed)
                 await settle(tg, user, quiet, timeout)

@@ -18,9 +18,9 @@ from pydantic import ValidationError
 from bot.catalogue.export import export_csv, export_json
 from bot.catalogue.loader import CatalogueError, load_catalogue
 from bot.catalogue.models import LANGUAGES
-from bot.catalogue.tree import render_tree
 from bot.config import Settings
 from bot.i18n import I18nError, Translators
+from bot.wording.tree import render_tree
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from telegram import BotCommand, Update
+from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -23,20 +24,25 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    Defaults,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from bot import callbacks
 from bot.catalogue.loader import CatalogueError, load_catalogue
+from bot.chat import callbacks
+from bot.chat.messenger import TelegramMessenger
 from bot.config import Settings
+from bot.domain.outreach import Outreach
 from bot.domain.reporting import Reporting
 from bot.handlers import admin, general, reminding, report, review, summary
 from bot.handlers.auth import authorize
+from bot.handlers.errors import on_error
 from bot.i18n import N_, I18nError, Translators
 from bot.services import KotobotContext, Services, system_clock
 from bot.storage import Storage
+from scheduler.jobs import Scheduling
 
 log = logging.getLogger(__name__)
 
@@ -50,24 +56,37 @@ MENU = [
 ]
 
 EXIT_CONFIG = 2
+FLOOD_RETRIES = 20
+"""Flood control is waited out, not given up on after PTB's default three tries."""
 
 
 def build_application(settings: Settings, clock: Callable[[], datetime] = system_clock) -> Application:
-    """The bot, ready to `initialize()`; raises CatalogueError or I18nError if unusable."""
+    """The bot, ready to `initialize()`; raises CatalogueError or I18nError if unusable.
+
+    Every resource is created here and opened in `post_init` (PTB's pattern), so handlers
+    never meet a half-built `Services`."""
     assert settings.token is not None
-    services = Services(settings=settings, catalogue=load_catalogue(settings.catalogue),
-                        translators=Translators(), clock=clock)
     application = (
         ApplicationBuilder()
         .token(settings.token.get_secret_value())
         .base_url(settings.api_base_url)
         .base_file_url(settings.base_file_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .context_types(ContextTypes(context=KotobotContext))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
+    catalogue = load_catalogue(settings.catalogue)
+    storage = Storage(settings.database)
+    services = Services(settings=settings, catalogue=catalogue, translators=Translators(),
+                        storage=storage,
+                        reporting=Reporting(catalogue, storage, settings.tz, clock),
+                        outreach=Outreach(storage, TelegramMessenger(application.bot), clock, ""),
+                        clock=clock)
+    services.outreach.boot = services.boot
+    services.scheduling = Scheduling(application, services)
     application.bot_data["services"] = services
     _add_handlers(application)
     return application
@@ -75,18 +94,12 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = system
 
 async def _post_init(application: Application) -> None:
     services: Services = application.bot_data["services"]
-    services.storage = await Storage.open(services.settings.database)
+    await services.storage.start()
     await services.storage.sync_units(
         (u.id, u.name.fi, u.name.sv, u.name.en) for u in services.catalogue.catalogue.units)
-    services.reporting = Reporting(services.catalogue, services.storage, services.settings.tz,
-                                   services.clock)
     services.bot_username = application.bot.username
     await _set_menus(application, services)
-    from scheduler.digest import digest_tick
-    from scheduler.jobs import Scheduling
-
-    services.scheduling = Scheduling(application, services)
-    services.scheduling.extra_ticks.append(lambda: digest_tick(application.bot, services))
+    assert isinstance(services.scheduling, Scheduling)
     await services.scheduling.start()
 
 
@@ -103,27 +116,9 @@ async def _set_menus(application: Application, services: Services) -> None:
 
 async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data["services"]
-    if services.scheduling is not None:
+    if isinstance(services.scheduling, Scheduling):
         services.scheduling.stop()
-    if hasattr(services, "storage"):
-        await services.storage.close()
-
-
-async def _on_error(update: object, context: KotobotContext) -> None:
-    """Log the error; tell the person, in their language, that nothing they saved is lost."""
-    log.error("update %s failed", update, exc_info=context.error)
-    if isinstance(update, Update) and update.effective_chat is not None:
-        # PTB builds a fresh context for error handlers, without the viewer: look the language up
-        services: Services = context.application.bot_data["services"]
-        person = (await services.storage.person_by_telegram(update.effective_user.id)
-                  if update.effective_user else None)
-        _ = services.translators[person.language if person else None].gettext
-        try:
-            await context.bot.send_message(update.effective_chat.id, _(
-                "Sorry, something went wrong. Everything you had answered is saved; "
-                "please try again."))
-        except TelegramError:
-            pass
+    await services.storage.close()
 
 
 AUTHORIZATION, HOUSEKEEPING, MAIN = -1, 0, 1
@@ -175,7 +170,7 @@ def _add_handlers(application: Application) -> None:
     ]
     for handler in fallbacks:
         application.add_handler(handler, group=MAIN)
-    application.add_error_handler(_on_error)  # type: ignore[arg-type]
+    application.add_error_handler(on_error)  # type: ignore[arg-type]
 
 
 def run(settings: Settings) -> int:

@@ -1,45 +1,111 @@
 """What every handler and job needs, owned by the Application (PTB's `bot_data`).
 
-`post_init` fills it and `post_shutdown` closes it, following PTB's examples. The clock is
-injectable so that tests can move time without sleeping.
+Built once in `build_application` (following PTB's examples: resources created at build,
+opened in `post_init`, closed in `post_shutdown`). The clock is injectable so that tests can
+move time without sleeping. Outreach the handlers and jobs share (telling coordinators, a
+reminder fan-out, the digest's parts) lives here, so that neither reaches into the other.
 """
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from html import escape
+from typing import Protocol
 
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import CallbackContext, ExtBot
 
 from bot.catalogue.index import CatalogueIndex
+from bot.chat.digest import DigestFacts, render_digest
+from bot.chat.notices import reminder_composer
 from bot.config import Settings
 from bot.domain.access import Viewer
+from bot.domain.outreach import Delivery, Outreach, Part, Recipient
+from bot.domain.records import Round
+from bot.domain.reminding import FanOut, Progress, ReminderKind, remind
 from bot.domain.reporting import Reporting
+from bot.domain.summary import load_round_data
 from bot.i18n import Translator, Translators
 from bot.storage import Storage
-
-if TYPE_CHECKING:
-    from scheduler.jobs import Scheduling
 
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+class Rescheduler(Protocol):
+    async def reschedule(self) -> None: ...
+
+
+TextFor = Callable[[Translator], str]
+MarkupFor = Callable[[Translator], object]
+
+
 @dataclass
 class Services:
-    """Set up once in `post_init`; the handlers' single way to reach resources."""
+    """The handlers' and jobs' single way to reach resources."""
 
     settings: Settings
     catalogue: CatalogueIndex
     translators: Translators
+    storage: Storage
+    reporting: Reporting
+    outreach: Outreach
     clock: Callable[[], datetime] = system_clock
-    storage: Storage = field(init=False)
-    reporting: Reporting = field(init=False)
-    scheduling: Scheduling | None = field(default=None, init=False)
-    bot_username: str = field(default="", init=False)
+    scheduling: Rescheduler | None = None
+    bot_username: str = ""
+    boot: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    async def tell_coordinators(self, text: TextFor, markup: MarkupFor | None = None,
+                                key: str | None = None) -> int:
+        """A note to each coordinator in their own language, through the one delivery
+        function. `key` makes it a once-only notice; returns how many got it."""
+        key = key or f"note:{uuid.uuid4().hex}"
+        known = {p.telegram_id: p for p in
+                 await self.storage.people_by_telegram_ids(self.settings.coordinators)}
+        delivered = 0
+        for telegram_id in sorted(self.settings.coordinators):
+            person = known.get(telegram_id)
+            tr = self.translators[person.language if person else None]
+            outcome = await self.outreach.deliver(
+                key, Recipient(telegram_id, person.id if person else None),
+                Part(text(tr), markup=markup(tr) if markup else None))
+            delivered += outcome is Delivery.SENT
+        return delivered
+
+    async def remind(self, round_: Round, step_key: str, kind: ReminderKind,
+                     also_claims: tuple[str, ...] = (),
+                     progress: Progress | None = None) -> FanOut:
+        """Remind every pending unit's contacts; the coordinator hears once of anyone who
+        has blocked the bot."""
+        result = await remind(self.reporting, self.storage, self.outreach, round_, step_key, kind,
+                              reminder_composer(self.catalogue, self.translators, round_, kind),
+                              self.settings.tz, also_claims, progress)
+        for person in result.newly_blocked:
+            await self.tell_blocked(person.name or str(person.telegram_id))
+        return result
+
+    async def tell_blocked(self, name: str) -> None:
+        await self.tell_coordinators(lambda t: t.gettext(
+            "{name} has blocked Kotobot and can no longer be reminded. Please find another "
+            "contact person for their unit, or ask them to unblock the bot.").format(name=escape(name)))
+
+    async def digest_facts(self, round_: Round) -> DigestFacts:
+        programme = self.catalogue.programme
+        answers = None
+        if round_.year >= programme.end:
+            answers = await self.storage.answers_of_years(range(programme.start, programme.end + 1))
+        return DigestFacts(await load_round_data(self.storage, round_),
+                           await self.storage.people_names(), answers,
+                           {r.year for r in await self.storage.rounds()})
+
+    async def digest_parts(self, facts: DigestFacts, language: str | None) -> list[Part]:
+        """The digest in one language; drawn in a worker thread so nobody waits for it."""
+        return await asyncio.to_thread(render_digest, self.catalogue, facts,
+                                       self.translators[language], self.settings.tz)
 
 
 class KotobotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: ignore[type-arg]
@@ -65,6 +131,3 @@ class KotobotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: 
     @property
     def tr(self) -> Translator:
         return self.services.translators[self.viewer.language if self.viewer else None]
-
-
-KotobotApp = Application  # alias for type hints in wiring

@@ -1,34 +1,39 @@
-"""The thin jobs: ask `planning` what is due, send it, record it, sleep until the next time.
+"""The thin JobQueue adapter: ask `planning` what is due, hand it to the outreach, sleep
+until the next time.
 
-Nothing is kept in memory between runs: at start-up `start()` runs one tick (which is the
-catch-up after downtime) and schedules the next wake-up from the rounds in the database.
-PTB's JobQueue runs the jobs with `misfire_grace_time=None`, so a job that fires late (a
-busy loop, a suspended machine) still runs instead of being silently skipped as with
-APScheduler's one-second default. A slow heartbeat re-runs the tick as a safety net; the
-database's claims make every extra tick harmless.
+Nothing is kept in memory between runs: at start-up `start()` runs one tick (the catch-up
+after downtime, which also re-sends what a crash left claimed but unsent) and schedules
+the next wake-up from the rounds in the database. PTB's JobQueue runs the jobs with
+`misfire_grace_time=None`, so a job that fires late (a busy loop, a suspended machine)
+still runs instead of being silently skipped as with APScheduler's one-second default. A
+slow heartbeat re-runs the tick as a safety net; the delivery ledger makes every extra tick
+harmless.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackContext, Job
 
-from bot import callbacks
-from bot.callbacks import pack
+from bot.chat.keyboards import nudge_keyboard
+from bot.domain.outreach import Delivery, Part, Recipient
+from bot.domain.records import DeliveryState, Round
+from bot.domain.reminding import FanOut, ReminderKind
 from bot.i18n import Translator
-from bot.notices import ReminderKind, tell_coordinators
 from bot.services import Services
-from bot.storage import Round
-from bot.views import unit_name
-from scheduler.planning import current_step, missing_notice_time, next_wakeup
-from scheduler.reminders import FanOut, ladder_key, plan_of, send_reminders
+from bot.wording.labels import unit_name
+from scheduler.planning import (
+    current_step,
+    digest_due,
+    ladder_key,
+    missing_notice_time,
+    next_wakeup,
+    plan_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +50,6 @@ class Scheduling:
         self.services = services
         self._lock = asyncio.Lock()
         self.ticks_done = 0  # how many ticks have finished: lets a caller wait for one
-        self.extra_ticks: list[Callable[[], Awaitable[None]]] = []
-        """Further once-only duties run on every tick (the council digest hooks in here)."""
 
     async def start(self) -> None:
         queue = self.application.job_queue
@@ -90,29 +93,29 @@ class Scheduling:
     async def tick(self) -> None:
         """Send whatever is due now and not yet sent. Safe to run any number of times."""
         async with self._lock:
-            services = self.services
-            for round_ in await services.storage.rounds():
+            for round_ in await self.services.storage.rounds():
                 await self._round_tick(round_)
-            for duty in self.extra_ticks:
-                await duty()
+                await self._digest_tick(round_)
             self.ticks_done += 1
 
     async def _round_tick(self, round_: Round) -> None:
-        services, bot = self.services, self.application.bot
+        services = self.services
         now, tz = services.clock(), services.settings.tz
         step = current_step(plan_of(round_), now, tz)
         if step is not None:
             kind = ReminderKind.OVERDUE if step.overdue else ReminderKind.BEFORE
-            result = await send_reminders(bot, services, round_, ladder_key(round_, step.step), kind)
-            await self._report_units_without_contact(round_, ladder_key(round_, step.step), result)
-            log.info("round %s step %s: %s", round_.year, step.step, result)
+            result = await services.remind(round_, ladder_key(round_, step.step), kind)
+            await self._report_units_without_contact(round_, result)
+            log.info("round %s step %s: sent %s, already %s, unreachable %s, failed %s",
+                     round_.year, step.step, result.sent, result.already_sent,
+                     result.unreachable, result.failed)
         if round_.is_open and now >= missing_notice_time(plan_of(round_), tz):
             await self._missing_units_notice(round_)
 
-    async def _report_units_without_contact(self, round_: Round, step: str, result: FanOut) -> None:
+    async def _report_units_without_contact(self, round_: Round, result: FanOut) -> None:
         """Once per round (not at every step): how many units nobody could be reminded for."""
-        units = result.units_without_contact or []
-        if not units or not await self._claim_for_coordinators("no-contact", round_.year):
+        units = result.units_without_contact
+        if not units:
             return
 
         def text(tr: Translator) -> str:
@@ -122,13 +125,14 @@ class Scheduling:
                 "{count} units have something to report for {year} but no contact person, so "
                 "nobody there was reminded. /people lists them; /invite adds a contact.",
                 len(units)).format(count=len(units), year=round_.year)
-        await tell_coordinators(self.application.bot, self.services, text)
+        await self.services.tell_coordinators(text, key=f"no-contact:{round_.year}")
 
     async def _missing_units_notice(self, round_: Round) -> None:
         """After the deadline: one message to the coordinator listing who is missing."""
         services = self.services
+        key = f"missing:{round_.year}"
         pending = await services.reporting.pending_units(round_)
-        if not pending or not await self._claim_for_coordinators("missing", round_.year):
+        if not pending:
             return
 
         def text(tr: Translator) -> str:
@@ -138,11 +142,26 @@ class Scheduling:
                 "The deadline of round {year} has passed. {count} units have not submitted:",
                 len(pending)).format(year=round_.year, count=len(pending)) + "\n" + names
 
-        def markup(tr: Translator) -> InlineKeyboardMarkup:
-            return InlineKeyboardMarkup([[InlineKeyboardButton(
-                tr.gettext("Nudge them all now"), callback_data=pack(callbacks.NUDGE_ALL, round_.year))]])
-        await tell_coordinators(self.application.bot, services, text, markup, ParseMode.HTML)
+        await services.tell_coordinators(text, lambda tr: nudge_keyboard(tr, round_.year), key=key)
 
-    async def _claim_for_coordinators(self, kind: str, year: int) -> bool:
-        """Claim a once-only coordinator notice (recorded under person id 0: 'the coordinators')."""
-        return await self.services.storage.claim_notice(kind, year, 0, self.services.clock())
+    async def _digest_tick(self, round_: Round) -> None:
+        """Send the round's digest, once, to every council member who has not had it."""
+        services = self.services
+        if not digest_due(plan_of(round_), services.clock(), services.settings.tz):
+            return
+        key = f"digest:{round_.year}"
+        complete = {chat for chat, state in (await services.storage.delivery_states(key)).items()
+                    if state is DeliveryState.SENT}
+        members = [m for m in await services.storage.council_members()
+                   if m.reachable and m.telegram_id not in complete]
+        if not members:
+            return
+        facts = await services.digest_facts(round_)
+        parts_by_language: dict[str | None, list[Part]] = {}
+        for member in members:
+            if member.language not in parts_by_language:
+                parts_by_language[member.language] = await services.digest_parts(facts, member.language)
+            outcome = await services.outreach.deliver_all(
+                key, Recipient(member.telegram_id, member.id), parts_by_language[member.language])
+            if outcome is Delivery.NEWLY_BLOCKED:
+                await services.tell_blocked(member.name or str(member.telegram_id))

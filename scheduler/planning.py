@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.records import Round
 from scheduler.calendar import local_send_time, next_working_day, previous_working_day
 
 DEFAULT_LADDER: tuple[int, ...] = (14, 7, 1, -3, -10)
@@ -204,3 +205,22 @@ def parse_ladder(text: str) -> tuple[int, ...]:
             raise ValueError(f"{value} appears more than once in the ladder.")
         steps.append(value)
     return tuple(sorted(steps, reverse=True))
+
+
+def plan_of(round_: Round) -> RoundPlan:
+    """What planning needs to know of a stored round."""
+    return RoundPlan(year=round_.year, deadline=round_.deadline, ladder=round_.ladder,
+                     closed=not round_.is_open, digest_on=round_.digest_on)
+
+
+def ladder_key(round_: Round, step: int) -> str:
+    """The key of a ladder step's reminders. The deadline is part of it: when a coordinator
+    moves the deadline, the new ladder's steps are new reminders, not ones already sent."""
+    return f"{step}@{round_.deadline.isoformat()}"
+
+
+def current_ladder_key(round_: Round, now: datetime, tz: ZoneInfo) -> tuple[str, ...]:
+    """The key of the step due now, if any: a manual send counts for it too, so the
+    scheduled one does not follow it within the hour."""
+    step = current_step(plan_of(round_), now, tz)
+    return (ladder_key(round_, step.step),) if step else ()

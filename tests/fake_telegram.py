@@ -569,6 +569,16 @@ class FakeTelegram:
         """The next unconsumed output in the chat (an edit yields the updated record)."""
         return (await self.replies(user, 1, timeout))[0]
 
+    def skip_edits(self, user: FakeUser | int) -> list[BotMessage]:
+        """Consume the unread outputs that are edits of earlier messages, up to the first new
+        message; returns them."""
+        chat = _uid(user)
+        box, skipped = self._outbox[chat], []
+        while self._read["out", chat] < len(box) and box[self._read["out", chat]].edited:
+            skipped.append(box[self._read["out", chat]])
+            self._read["out", chat] += 1
+        return skipped
+
     def drain(self, user: FakeUser | int) -> list[BotMessage]:
         """Mark every output so far as consumed; return those not consumed before."""
         chat = _uid(user)

@@ -80,9 +80,12 @@ async def say(tg: FakeTelegram, user: FakeUser, text: str) -> BotMessage:
 
 async def press(tg: FakeTelegram, user: FakeUser, message: BotMessage, button: str) -> BotMessage:
     """Press a button and return the bot's next *new* message (skipping edits, such as the
-    pressed message's own, or an earlier question losing its buttons)."""
+    pressed message's own, which the bot makes after sending the next question)."""
     await tg.press(user, message, button)
     while True:
         reply = await tg.next_reply(user)
         if reply.message_id != message.message_id and not reply.edited:
-            return reply
+            break
+    await tg.wait_idle()
+    tg.skip_edits(user)
+    return reply

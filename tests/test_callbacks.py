@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot import callbacks
-from bot.callbacks import (
+from bot.catalogue.index import CatalogueIndex
+from bot.catalogue.loader import load_catalogue
+from bot.chat import callbacks
+from bot.chat.callbacks import (
     MAX_CALLBACK_BYTES,
     BadCallback,
     UnitRef,
@@ -14,8 +16,6 @@ from bot.callbacks import (
     unpack,
     year_of,
 )
-from bot.catalogue.index import CatalogueIndex
-from bot.catalogue.loader import load_catalogue
 from bot.domain.answers import CHOICES, Status
 
 

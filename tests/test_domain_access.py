@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.access import Viewer
-from bot.storage.records import Grant, Person, Role
+from bot.domain.records import Grant, Person, Role
 
 COORDINATOR, CONTACT, MEMBER, STRANGER = 100, 200, 300, 400
 COORDINATORS = frozenset({COORDINATOR})

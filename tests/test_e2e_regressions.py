@@ -12,10 +12,10 @@ from test_e2e_people import invite
 from test_e2e_reminders import quiet, tick
 from test_e2e_report import answer_in_english, is_review, join, open_round
 
-from bot.callbacks import REVIEW, UnitRef, pack
 from bot.catalogue.loader import load_catalogue
+from bot.chat.callbacks import REVIEW, UnitRef, pack
+from bot.domain.records import Role
 from bot.domain.rounds import default_round_year
-from bot.storage import Role
 
 HEL = ZoneInfo("Europe/Helsinki")
 SORRY = "something went wrong"

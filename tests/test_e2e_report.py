@@ -12,8 +12,8 @@ from fake_telegram import BotMessage, FakeTelegram, FakeUser
 from harness import COORDINATOR_ID, Clock, make_settings, press, running_bot, say
 from test_e2e_people import invite
 
-from bot.callbacks import ANSWER, UnitRef, pack
 from bot.catalogue.loader import load_catalogue
+from bot.chat.callbacks import ANSWER, UnitRef, pack
 from bot.i18n import Translator, Translators
 
 TYPE_NUMBER = "Type a whole number"  # the count questions

@@ -11,10 +11,10 @@ from PIL import Image
 from bot.catalogue.index import CatalogueIndex
 from bot.catalogue.loader import load_catalogue
 from bot.domain.answers import Status, field_key, status_key
+from bot.domain.records import Answer, Round, Submission
 from bot.domain.summary import RoundData, done_trend, summarise
 from bot.i18n import Translators
 from bot.reports.chart import status_chart, status_name, trend_chart
-from bot.storage.records import Answer, Round, Submission
 
 PNG = b"\x89PNG\r\n\x1a\n"
 YEAR = 2026

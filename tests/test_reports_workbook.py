@@ -14,10 +14,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from bot.catalogue.index import CatalogueIndex
 from bot.catalogue.loader import load_catalogue
 from bot.domain.answers import Milestone, Status, comment_key, field_key, status_key
+from bot.domain.records import Answer, Round, Submission
 from bot.domain.summary import RoundData, Summary, status_by_year, summarise
 from bot.i18n import Translator, Translators
 from bot.reports.workbook import _SheetNames, programme_workbook, summary_workbook
-from bot.storage.records import Answer, Round, Submission
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 YEAR = 2026

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import Role, Storage
+from bot.domain.records import DeliveryState, Role
+from bot.storage import Storage
 from bot.storage.schema import MIGRATIONS
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -310,62 +311,91 @@ async def test_a_unit_submits_once(storage, alice_id, bob_id) -> None:
 
 # sessions --------------------------------------------------------------------------------
 
-async def test_a_session_is_set_replaced_and_cleared(storage, alice_id) -> None:
+async def test_a_position_moves_only_once_the_question_is_shown(storage, alice_id) -> None:
     assert await storage.session(alice_id) is None
-    await storage.set_session(alice_id, 2026, UNIT, "status:a", NOW)
-    await storage.set_session(alice_id, 2026, OTHER_UNIT, "field:x", LATER)
+    await storage.show_pending(alice_id, 2026, UNIT, "status:a", NOW, False)
+    pending = await storage.session(alice_id)
+    assert pending.pending_key == "status:a" and pending.message_id is None
+    await storage.shown(alice_id, 2026, UNIT, "status:a", 41, NOW, False)
+    await storage.show_pending(alice_id, 2026, OTHER_UNIT, "field:x", LATER, False)
     session = await storage.session(alice_id)
-    assert (session.person_id, session.year, session.unit_id, session.step_key) == (
-        alice_id, 2026, OTHER_UNIT, "field:x")
+    assert (session.step_key, session.message_id, session.pending_key) == ("status:a", 41, "field:x")
+    await storage.shown(alice_id, 2026, OTHER_UNIT, "field:x", 42, LATER, True)
+    session = await storage.session(alice_id)
+    assert (session.person_id, session.year, session.unit_id, session.step_key, session.message_id,
+            session.linear, session.pending_key) == (
+        alice_id, 2026, OTHER_UNIT, "field:x", 42, True, None)
     await storage.clear_session(alice_id)
     assert await storage.session(alice_id) is None
     await storage.clear_session(alice_id)  # clearing nothing is fine
 
 
-# exactly-once sending ------------------------------------------------------------------
-
-async def test_a_reminder_is_claimed_exactly_once(storage, alice_id, bob_id) -> None:
-    assert await storage.claim_reminder(2026, UNIT, alice_id, "14", NOW) is True
-    assert await storage.claim_reminder(2026, UNIT, alice_id, "14", LATER) is False
-    assert await storage.claim_reminder(2026, UNIT, alice_id, "3", NOW) is True  # another step
-    assert await storage.claim_reminder(2026, UNIT, bob_id, "14", NOW) is True  # another person
-    assert await storage.sent_reminders(2026) == [
-        (UNIT, alice_id, "14"), (UNIT, alice_id, "3"), (UNIT, bob_id, "14")]
-
-
-async def test_an_undelivered_reminder_can_be_released_and_claimed_again(storage, alice_id) -> None:
-    await storage.claim_reminder(2026, UNIT, alice_id, "14", NOW)
-    await storage.release_reminder(2026, UNIT, alice_id, "14")
-    assert await storage.sent_reminders(2026) == []
-    assert await storage.claim_reminder(2026, UNIT, alice_id, "14", LATER) is True
+async def test_an_answer_and_the_next_position_are_one_write(storage, alice_id) -> None:
+    await open_round(storage)
+    await storage.shown(alice_id, 2026, UNIT, "status:a", 41, NOW, False)
+    assert await storage.record_answer(2026, UNIT, "status:a", "done", alice_id, NOW, False,
+                                       "field:x") is True
+    assert (await storage.session(alice_id)).pending_key == "field:x"
+    assert (await storage.answers(2026, UNIT))["status:a"].value == "done"
+    assert await storage.record_answer(2026, UNIT, "field:x", 3, alice_id, NOW, False, None)
+    assert await storage.session(alice_id) is None  # the review comes next: no step on screen
 
 
-async def test_a_delivered_reminder_is_not_released(storage, alice_id) -> None:
-    await storage.claim_reminder(2026, UNIT, alice_id, "14", NOW)
-    await storage.mark_reminder_delivered(2026, UNIT, alice_id, "14", NOW)
-    await storage.release_reminder(2026, UNIT, alice_id, "14")
-    assert await storage.sent_reminders(2026) == [(UNIT, alice_id, "14")]
-    assert await storage.claim_reminder(2026, UNIT, alice_id, "14", LATER) is False
+# the delivery ledger -----------------------------------------------------------------------
+
+async def test_a_delivery_is_claimed_exactly_once(storage) -> None:
+    assert await storage.claim_delivery("reminder:2026:u:14", 1001, NOW, "boot-1") is True
+    assert await storage.claim_delivery("reminder:2026:u:14", 1001, LATER, "boot-1") is False
+    assert await storage.claim_delivery("reminder:2026:u:3", 1001, NOW, "boot-1") is True
+    assert await storage.claim_delivery("reminder:2026:u:14", 1002, NOW, "boot-1") is True
+    assert [(k, c) for k, c, _ in await storage.deliveries("reminder:")] == [
+        ("reminder:2026:u:14", 1001), ("reminder:2026:u:14", 1002), ("reminder:2026:u:3", 1001)]
 
 
-async def test_a_notice_is_claimed_once_per_kind_year_and_person(storage, alice_id) -> None:
-    assert await storage.claim_notice("digest", 2026, alice_id, NOW) is True
-    assert await storage.claim_notice("digest", 2026, alice_id, LATER) is False
-    assert await storage.claim_notice("missing", 2026, alice_id, NOW) is True
-    assert await storage.claim_notice("digest", 2025, alice_id, NOW) is True
+async def test_a_claim_left_by_a_crashed_run_is_taken_over_once(storage) -> None:
+    await storage.claim_delivery("digest:2026", 1001, NOW, "crashed")
+    assert await storage.claim_delivery("digest:2026", 1001, LATER, "restarted") is True
+    assert await storage.claim_delivery("digest:2026", 1001, LATER, "restarted") is False
+
+
+async def test_settled_deliveries_are_never_claimed_again(storage) -> None:
+    for state in (DeliveryState.SENT, DeliveryState.BLOCKED, DeliveryState.UNKNOWN):
+        key = f"note:{state}"
+        await storage.claim_delivery(key, 1001, NOW, "a")
+        await storage.settle_delivery(key, 1001, state, NOW)
+        await storage.release_delivery(key, 1001)  # only an unsettled claim can be released
+        assert await storage.claim_delivery(key, 1001, LATER, "b") is False
+        assert (await storage.delivery_states(key)) == {1001: state}
+
+
+async def test_a_released_claim_is_sent_again(storage) -> None:
+    await storage.claim_delivery("reminder:2026:u:14", 1001, NOW, "a")
+    await storage.release_delivery("reminder:2026:u:14", 1001)
+    assert await storage.deliveries() == []
+    assert await storage.claim_delivery("reminder:2026:u:14", 1001, LATER, "a") is True
+
+
+async def test_delivered_since_counts_sent_and_unknown_but_not_blocked(storage) -> None:
+    await storage.claim_delivery("reminder:2026:u:14", 1001, NOW, "a")
+    await storage.settle_delivery("reminder:2026:u:14", 1001, DeliveryState.BLOCKED, NOW)
+    assert not await storage.delivered_since("reminder:2026:u:", 1001, NOW, [])
+    await storage.claim_delivery("reminder:2026:u:7", 1001, NOW, "a")
+    await storage.settle_delivery("reminder:2026:u:7", 1001, DeliveryState.UNKNOWN, NOW)
+    assert await storage.delivered_since("reminder:2026:u:", 1001, NOW, [])
+    assert not await storage.delivered_since("reminder:2026:u:", 1001, NOW, ["reminder:2026:u:7"])
+    assert not await storage.delivered_since("reminder:2026:u:", 1001, LATER, [])
+    assert not await storage.delivered_since("reminder:2026:v:", 1001, NOW, [])
 
 
 async def test_claims_survive_reopening(db_path: Path) -> None:
     storage = await Storage.open(db_path)
     try:
-        person = await storage.ensure_person(1001, "Alice", "fi", NOW)
-        await storage.claim_reminder(2026, UNIT, person.id, "14", NOW)
-        await storage.claim_notice("digest", 2026, person.id, NOW)
+        await storage.claim_delivery("digest:2026", 1001, NOW, "a")
+        await storage.settle_delivery("digest:2026", 1001, DeliveryState.SENT, NOW)
     finally:
         await storage.close()
     reopened = await Storage.open(db_path)
     try:
-        assert await reopened.claim_reminder(2026, UNIT, person.id, "14", LATER) is False
-        assert await reopened.claim_notice("digest", 2026, person.id, LATER) is False
+        assert await reopened.claim_delivery("digest:2026", 1001, LATER, "b") is False
     finally:
         await reopened.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.views import TELEGRAM_LIMIT, split_blocks
+from bot.chat.views import TELEGRAM_LIMIT, split_blocks
 
 
 def test_blocks_fill_messages_without_crossing_the_limit() -> None:

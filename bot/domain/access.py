@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.storage.records import Grant, Person, Role
+from bot.domain.records import Grant, Person, Role
 
 
 @dataclass(frozen=True)

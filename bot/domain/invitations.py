@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.storage.records import Invitation
+from bot.domain.records import Invitation
 
 VALID_FOR = timedelta(days=14)
 

@@ -1,26 +1,49 @@
-"""The reporting use cases: what a unit owes, recording an answer, submitting.
+"""The reporting use cases: open a unit's report, answer one step, move, submit, and what
+each unit still owes.
 
-This is the seam between the chat handlers and storage. It re-checks permissions and the
-round's state on every call, because a button may be pressed long after it was sent.
+This is the seam between the chat handlers and storage. Every call checks the viewer's
+right and the round's state once (a button may be pressed long after it was sent), builds
+the unit's report once, and writes what belongs together in one transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.catalogue.index import CatalogueIndex
 from bot.domain.access import Viewer
-from bot.domain.answers import Status
-from bot.domain.due import DueMeasure, due_measures, status_keys
-from bot.domain.rounds import is_late
+from bot.domain.answers import comment_key, field_key, status_key
+from bot.domain.due import DueMeasure, due_measures
+from bot.domain.ports import ReportStore
+from bot.domain.records import Answer, Round, Session, Submission
+from bot.domain.rounds import current_round, is_late
 from bot.domain.walk import Step, StepKind, build_walk
-from bot.storage import Answer, Round, Storage, Submission
 
 Clock = Callable[[], datetime]
+
+
+class Refusal(StrEnum):
+    """Why something was refused; each has its own message (no fallback between them)."""
+
+    NOT_YOUR_UNIT = "not_your_unit"
+    NO_ROUND = "no_round"
+    ROUND_CLOSED = "round_closed"
+    STALE_BUTTON = "stale_button"
+    COORDINATORS_ONLY = "coordinators_only"
+    SUMMARIES_ONLY = "summaries_only"
+
+
+class NotAllowed(Exception):
+    """The viewer may not do this (another unit's report, a closed round…)."""
+
+    def __init__(self, reason: Refusal) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -30,14 +53,6 @@ class Owed:
     measures: int
     answered: int
     asked: int
-
-
-class NotAllowed(Exception):
-    """The viewer may not do this (another unit's report, a closed round…); `reason` says why."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -69,67 +84,155 @@ class UnitReport:
     def complete(self) -> bool:
         return not self.missing
 
+    def next_after(self, after: int | None, linear: bool = False) -> int | None:
+        """The next step to ask, or None for the review. Going through again (`linear`) it
+        is simply the one after. Otherwise forward only to the next unanswered step
+        (skipped ones wait for the review); a measure's comment is offered right after its
+        last question, and otherwise passed over, since a comment is optional."""
+        if linear and after is not None:
+            return after + 1 if after + 1 < len(self.steps) else None
+        start = 0 if after is None else after + 1
+        for position in range(start, len(self.steps)):
+            step = self.steps[position]
+            if step.key in self.answers:
+                continue
+            if step.kind is not StepKind.COMMENT or (after is not None and position == after + 1):
+                return position
+        return None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One answered step: what was saved, the report as it now stands, and where next."""
+
+    report: UnitReport
+    position: int
+    value: Any
+    changed: bool
+    next: int | None  # the step to show next; None: the review
+
+    @property
+    def step(self) -> Step:
+        return self.report.steps[self.position]
+
 
 class Reporting:
-    def __init__(self, index: CatalogueIndex, storage: Storage, tz: ZoneInfo, clock: Clock) -> None:
+    def __init__(self, index: CatalogueIndex, store: ReportStore, tz: ZoneInfo,
+                 clock: Clock) -> None:
         self.index = index
-        self.storage = storage
+        self.store = store
         self.tz = tz
         self.clock = clock
 
-    async def last_statuses(self, unit_id: str, year: int) -> dict[str, str]:
-        earlier = await self.storage.earlier_answers(unit_id, year, status_keys(self.index, unit_id))
-        return {key.removeprefix("status:"): answer.value for key, answer in earlier.items()}
+    def _unit_keys(self, unit_id: str) -> list[str]:
+        """Every answer key the unit could be asked: earlier answers to them are read in one
+        query, for both the carried-over rule and "last year"."""
+        keys: list[str] = []
+        for entry in self.index.led_by(unit_id):
+            keys += [status_key(entry.id), comment_key(entry.id)]
+            for ref in entry.measure.indicators:
+                keys += [field_key(f.id) for f in self.index.indicators[ref].fields]
+        return keys
 
     async def due(self, unit_id: str, year: int) -> list[DueMeasure]:
-        return due_measures(self.index, unit_id, year, await self.last_statuses(unit_id, year))
+        earlier = await self.store.earlier_answers(unit_id, year, self._unit_keys(unit_id))
+        return due_measures(self.index, unit_id, year, _statuses(earlier))
 
     async def report(self, unit_id: str, round_: Round) -> UnitReport:
-        due = await self.due(unit_id, round_.year)
+        """The unit's report: three reads (earlier answers, this round's, its submission)."""
+        earlier = await self.store.earlier_answers(unit_id, round_.year, self._unit_keys(unit_id))
+        due = due_measures(self.index, unit_id, round_.year, _statuses(earlier))
         steps = build_walk(self.index, due)
-        previous = await self.storage.earlier_answers(unit_id, round_.year, [s.key for s in steps])
-        submissions = await self.storage.submissions(round_.year)
+        keys = {step.key for step in steps}
         return UnitReport(round_, unit_id, due, steps,
-                          await self.storage.answers(round_.year, unit_id),
-                          previous, submissions.get(unit_id))
+                          await self.store.answers(round_.year, unit_id),
+                          {key: answer for key, answer in earlier.items() if key in keys},
+                          await self.store.submission(round_.year, unit_id))
+
+    async def current_round(self) -> Round | None:
+        """The round being worked on (the open one, else the latest)."""
+        return current_round(await self.store.rounds())
 
     async def open_round_for(self, year: int) -> Round:
-        round_ = await self.storage.round(year)
+        round_ = await self.store.round(year)
         if round_ is None:
-            raise NotAllowed("no_round")
+            raise NotAllowed(Refusal.NO_ROUND)
         if not round_.is_open:
-            raise NotAllowed("round_closed")
+            raise NotAllowed(Refusal.ROUND_CLOSED)
         return round_
 
     async def check(self, viewer: Viewer, unit_id: str, year: int) -> Round:
         """The open round, if `viewer` may report for `unit_id` in it; else NotAllowed."""
         if unit_id not in self.index.units or not viewer.may_report(unit_id):
-            raise NotAllowed("not_your_unit")
+            raise NotAllowed(Refusal.NOT_YOUR_UNIT)
         return await self.open_round_for(year)
 
-    async def record(self, viewer: Viewer, unit_id: str, year: int, step: Step, value: Any) -> bool:
-        """Write one answer the moment it is given (with history); False if unchanged."""
-        round_ = await self.check(viewer, unit_id, year)
+    async def open_report(self, viewer: Viewer, unit_id: str, year: int) -> UnitReport:
+        """The report `viewer` may work on: checked once, built once."""
+        return await self.report(unit_id, await self.check(viewer, unit_id, year))
+
+    async def answer(self, viewer: Viewer, report: UnitReport, position: int, value: Any,
+                     linear: bool = False) -> Outcome:
+        """Save the answer to step `position` of an opened report and decide the next step.
+
+        Answer, history and the person's position (the next step, pending until Telegram
+        has accepted its question) are one transaction."""
         assert viewer.person is not None
+        step = report.steps[position]
         now = self.clock()
-        return await self.storage.save_answer(year, unit_id, step.key, value, viewer.person.id,
-                                              now, is_late(round_, now, self.tz))
+        answer = Answer(report.round.year, report.unit_id, step.key, value, viewer.person.id,
+                        now, is_late(report.round, now, self.tz))
+        after = replace(report, answers={**report.answers, step.key: answer})
+        following = after.next_after(position, linear)
+        changed = await self.store.record_answer(
+            report.round.year, report.unit_id, step.key, value, viewer.person.id, now,
+            answer.late, after.steps[following].key if following is not None else None)
+        return Outcome(after, position, value, changed, following)
+
+    async def where(self, viewer: Viewer) -> Session | None:
+        """Where the viewer is in a report, if one is under way."""
+        return await self.store.session(viewer.person.id) if viewer.person else None
+
+    async def about_to_show(self, viewer: Viewer, report: UnitReport, position: int,
+                            linear: bool = False) -> bool:
+        """Before a step is sent: mark it pending. Returns whether this step is the first
+        free-text one the person meets (they get the personal-data warning once)."""
+        assert viewer.person is not None
+        step = report.steps[position]
+        await self.store.show_pending(viewer.person.id, report.round.year, report.unit_id,
+                                      step.key, self.clock(), linear)
+        if step.textual and not viewer.person.privacy_warned:
+            await self.store.mark_privacy_warned(viewer.person.id)
+            return True
+        return False
+
+    async def shown(self, viewer: Viewer, report: UnitReport, position: int, message_id: int,
+                    linear: bool = False) -> None:
+        """Telegram accepted the step's question: typed text now answers it."""
+        assert viewer.person is not None
+        await self.store.shown(viewer.person.id, report.round.year, report.unit_id,
+                               report.steps[position].key, message_id, self.clock(), linear)
+
+    async def leave(self, viewer: Viewer) -> None:
+        """No report under way any more (the review, /cancel): the answers stay."""
+        if viewer.person is not None:
+            await self.store.clear_session(viewer.person.id)
 
     async def submit(self, viewer: Viewer, unit_id: str, year: int) -> bool:
         round_ = await self.check(viewer, unit_id, year)
         assert viewer.person is not None
         now = self.clock()
-        return await self.storage.submit(year, unit_id, viewer.person.id, now,
-                                         is_late(round_, now, self.tz))
+        return await self.store.submit(year, unit_id, viewer.person.id, now,
+                                       is_late(round_, now, self.tz))
 
     async def owed(self, round_: Round) -> dict[str, Owed]:
         """What each unit that has not submitted still owes: its due measures, and its
         questions answered so far (comments are optional and not counted). Three queries for
         the whole round, whatever the number of units."""
-        submitted = await self.storage.submissions(round_.year)
-        statuses = await self.storage.statuses_before(round_.year)
+        submitted = await self.store.submissions(round_.year)
+        statuses = await self.store.statuses_before(round_.year)
         answered_keys: dict[str, set[str]] = {}
-        for answer in await self.storage.answers_of_years([round_.year]):
+        for answer in await self.store.answers_of_years([round_.year]):
             answered_keys.setdefault(answer.unit_id, set()).add(answer.key)
         result: dict[str, Owed] = {}
         for unit in self.index.lead_units():
@@ -148,4 +251,7 @@ class Reporting:
         return {unit_id: owed.measures for unit_id, owed in (await self.owed(round_)).items()}
 
 
-STATUS_ORDER = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE, Status.ONGOING)
+def _statuses(earlier: dict[str, Answer]) -> dict[str, str]:
+    return {key.removeprefix("status:"): answer.value for key, answer in earlier.items()
+            if key.startswith("status:")}
+

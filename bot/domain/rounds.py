@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.catalogue.models import Programme
-from bot.storage.records import Round
+from bot.domain.records import Round
 
 
 def default_round_year(programme: Programme, today: date) -> int:

@@ -18,8 +18,8 @@ from bot.catalogue.index import CatalogueIndex
 from bot.catalogue.models import IndicatorField, IndicatorKind, Target
 from bot.domain.answers import Status, field_key, status_key
 from bot.domain.due import DueMeasure, due_measures
-from bot.storage import Storage
-from bot.storage.records import Answer, Round, Submission
+from bot.domain.ports import ReportStore
+from bot.domain.records import Answer, Round, Submission
 
 NOT_REPORTED = "not_reported"
 STATUS_COLUMNS: tuple[str, ...] = (Status.DONE, Status.ONGOING, Status.IN_PROGRESS,
@@ -165,7 +165,7 @@ def summarise(index: CatalogueIndex, data: RoundData, theme_id: str | None = Non
     )
 
 
-async def load_round_data(storage: Storage, round_: Round) -> RoundData:
+async def load_round_data(storage: ReportStore, round_: Round) -> RoundData:
     """Everything `summarise` needs, in four queries."""
     return RoundData(
         round=round_,

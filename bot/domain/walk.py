@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.catalogue.index import CatalogueIndex
-from bot.catalogue.models import IndicatorField
-from bot.domain.answers import comment_key, field_key, status_key
+from bot.catalogue.models import IndicatorField, IndicatorKind
+from bot.domain.answers import CHOICES, Status, comment_key, field_key, status_key
 from bot.domain.due import DueMeasure
+
+STATUS_ORDER = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE, Status.ONGOING)
 
 
 class StepKind(StrEnum):
@@ -38,6 +40,35 @@ class Step:
     def check(self) -> str:
         """A short checksum of the key: a button for another step (stale, forged) fails it."""
         return f"{zlib.crc32(self.key.encode()) & 0xFFFF:04x}"
+
+    @property
+    def by_button(self) -> bool:
+        """Answered only with buttons: typed text is not an answer to this step."""
+        if self.kind is StepKind.STATUS:
+            return True
+        return self.kind is StepKind.FIELD and self.field is not None and self.field.kind in CHOICES
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind is StepKind.FIELD and self.field is not None and self.field.kind.numeric
+
+    @property
+    def textual(self) -> bool:
+        """Free text: a comment, or a text indicator (where personal data could slip in)."""
+        return self.kind is StepKind.COMMENT or (
+            self.kind is StepKind.FIELD and self.field is not None
+            and self.field.kind is IndicatorKind.TEXT)
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The stored values a button may give this step, in the order they are offered.
+        "Ongoing" is for continuous measures only: one place for that rule."""
+        if self.kind is StepKind.STATUS:
+            continuous = self.due.entry.measure.schedule.continuous
+            return tuple(s.value for s in STATUS_ORDER if s is not Status.ONGOING or continuous)
+        if self.kind is StepKind.FIELD and self.field is not None:
+            return CHOICES.get(self.field.kind, ())
+        return ()
 
 
 def build_walk(index: CatalogueIndex, due: Sequence[DueMeasure]) -> list[Step]:

@@ -7,20 +7,19 @@ from functools import wraps
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
 
-from bot import callbacks
-from bot.callbacks import BadCallback, UnitRef, pack
+from bot.chat import callbacks
+from bot.chat.callbacks import BadCallback, UnitRef, pack
 from bot.domain.invitations import VALID_FOR, deep_link, new_code
+from bot.domain.records import Role
+from bot.domain.reminding import ReminderKind
+from bot.domain.reporting import Refusal
 from bot.domain.rounds import current_round, default_deadline, default_round_year, parse_year
 from bot.handlers.common import Handler, button_guard, refuse, send_blocks
 from bot.i18n import Translator
-from bot.notices import ReminderKind
 from bot.services import KotobotContext
-from bot.storage import Role
-from bot.views import unit_name
-from scheduler.planning import DEFAULT_LADDER, parse_ladder
-from scheduler.reminders import current_ladder_key, send_reminders
+from bot.wording.labels import unit_name
+from scheduler.planning import DEFAULT_LADDER, current_ladder_key, parse_ladder
 
 
 def coordinators_only(handler: Handler) -> Handler:
@@ -29,7 +28,7 @@ def coordinators_only(handler: Handler) -> Handler:
     async def guarded(update: Update, context: KotobotContext) -> None:
         if not context.me.is_coordinator:
             message = update.effective_message if isinstance(update.effective_message, Message) else None
-            await refuse(message, context, "coordinators_only", update.callback_query)
+            await refuse(message, context, Refusal.COORDINATORS_ONLY, update.callback_query)
             return
         await handler(update, context)
     return guarded
@@ -53,7 +52,7 @@ async def invite_command(update: Update, context: KotobotContext) -> None:
             await _send_invitation(message, context, Role.CONTACT, target)
         else:
             await message.reply_text(_("Unknown unit “{unit}”. Send /invite without anything after "
-                                       "it to pick the unit from a list.").format(unit=target))
+                                       "it to pick the unit from a list.").format(unit=escape(target)))
         return
     index = services.catalogue
     units = sorted(index.lead_units(), key=lambda unit: tr.text(unit.name).casefold())
@@ -87,7 +86,7 @@ async def _send_invitation(message: Message, context: KotobotContext, role: Role
            else _("a contact person for {unit}").format(unit=unit_name(services.catalogue, unit_id, tr)))
     await message.reply_text(
         _("Invitation link for {who}. It works once and until {date}. Send it to the person:")
-        .format(who=who, date=until) + "\n" + deep_link(services.bot_username, code))
+        .format(who=escape(who), date=until) + "\n" + deep_link(services.bot_username, code))
 
 
 @coordinators_only
@@ -144,8 +143,9 @@ async def remove_contact_button(update: Update, context: KotobotContext) -> None
     name = (person.name if person else "") or person_t
     unit = unit_name(services.catalogue, unit_id, tr)
     await query.message.reply_text(
-        _("{name} is no longer a contact person for {unit}.").format(name=name, unit=unit) if removed
-        else _("{name} was not a contact person for {unit}.").format(name=name, unit=unit))
+        _("{name} is no longer a contact person for {unit}.").format(name=escape(name), unit=escape(unit))
+        if removed else
+        _("{name} was not a contact person for {unit}.").format(name=escape(name), unit=escape(unit)))
 
 
 @coordinators_only
@@ -222,9 +222,9 @@ async def _open_round(message: Message, context: KotobotContext, args: list[str]
                                  "{count} units are expected to report.",
                                  len(pending)).format(count=len(pending))]
     if new:
-        told = await send_reminders(context.bot, services, round_, "opened", ReminderKind.OPENED,
-                                    also_claims=current_ladder_key(round_, services.clock(),
-                                                                   services.settings.tz))
+        told = await services.remind(round_, "opened", ReminderKind.OPENED,
+                                     also_claims=current_ladder_key(round_, services.clock(),
+                                                                    services.settings.tz))
         lines.append(tr.ngettext("I told {count} contact person that the round is open.",
                                  "I told {count} contact persons that the round is open.",
                                  told.sent).format(count=told.sent))
@@ -258,5 +258,5 @@ async def rounds_command(update: Update, context: KotobotContext) -> None:
         lines.append(_("<b>{year}</b> · {state} · deadline {date} · {count} submitted · reminders: {days}")
                      .format(year=round_.year, state=state, date=tr.date(round_.deadline),
                              count=submitted, days=escape(_ladder_text(round_.ladder, tr))))
-    await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML)
+    await message.reply_text("\n".join(lines))
 

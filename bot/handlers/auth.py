@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot import callbacks
+from bot.chat import callbacks
 from bot.domain.access import Viewer
 from bot.i18n import language_from_telegram
 from bot.services import KotobotContext

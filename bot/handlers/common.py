@@ -7,34 +7,33 @@ from functools import wraps
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot import notices
-from bot.callbacks import BadCallback
-from bot.domain.reporting import NotAllowed
+from bot.chat.callbacks import BadCallback
+from bot.chat.views import split_blocks
+from bot.domain.reporting import NotAllowed, Refusal
 from bot.i18n import Translator
 from bot.services import KotobotContext
-from bot.views import split_blocks
 
 ALERT_LIMIT = 200
 """Telegram's limit for a callback query's pop-up text."""
 
 
-def refusal_text(reason: str, tr: Translator) -> str:
+def refusal_text(reason: Refusal, tr: Translator) -> str:
+    """Every refusal has its own message: a new reason without one fails here, loudly."""
     _ = tr.gettext
     texts = {
-        "not_your_unit": _("You can only see and answer your own units' measures."),
-        "no_round": _("That reporting round does not exist."),
-        "round_closed": _("That reporting round is closed; answers can no longer be changed."),
-        "stale_button": _("This button is no longer valid. Use /report to continue where you were."),
-        "coordinators_only": _("Only the integration coordinator can do that."),
-        "summaries_only": _("Only the coordinator and the council members can see summaries."),
+        Refusal.NOT_YOUR_UNIT: _("You can only see and answer your own units' measures."),
+        Refusal.NO_ROUND: _("That reporting round does not exist."),
+        Refusal.ROUND_CLOSED: _("That reporting round is closed; answers can no longer be changed."),
+        Refusal.STALE_BUTTON: _("This button is no longer valid. Use /report to continue where you were."),
+        Refusal.COORDINATORS_ONLY: _("Only the integration coordinator can do that."),
+        Refusal.SUMMARIES_ONLY: _("Only the coordinator and the council members can see summaries."),
     }
-    return texts.get(reason, texts["stale_button"])
+    return texts[reason]
 
 
-async def refuse(message: Message | None, context: KotobotContext, reason: str,
+async def refuse(message: Message | None, context: KotobotContext, reason: Refusal,
                  query: CallbackQuery | None = None) -> None:
     """Explain a refusal in the person's language; nothing was written."""
     text = refusal_text(reason, context.tr)
@@ -60,7 +59,7 @@ def button_guard(handler: Handler) -> Handler:
         try:
             await handler(update, context)
         except BadCallback:
-            await refuse(message, context, "stale_button", query)
+            await refuse(message, context, Refusal.STALE_BUTTON, query)
         except NotAllowed as refusal:
             await refuse(message, context, refusal.reason, query)
     return guarded
@@ -73,10 +72,5 @@ async def send_blocks(message: Message, blocks: list[str],
     sent = message
     for number, part in enumerate(parts, start=1):
         sent = await message.reply_text(
-            part, parse_mode=ParseMode.HTML, reply_markup=markup if number == len(parts) else None)
+            part, reply_markup=markup if number == len(parts) else None)
     return sent
-
-
-async def tell_coordinators(context: KotobotContext, text: Callable[[Translator], str]) -> None:
-    """Send each coordinator a note in their own language; one unreachable does not stop it."""
-    await notices.tell_coordinators(context.bot, context.services, text)

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from telegram import Message, Update
 from telegram.error import TelegramError
 
-from bot import callbacks
-from bot.callbacks import BadCallback
 from bot.catalogue.models import Text
+from bot.chat import callbacks
+from bot.chat.callbacks import BadCallback
+from bot.chat.keyboards import language_keyboard, start_report_keyboard
 from bot.domain.access import Viewer
 from bot.domain.invitations import InvitationProblem, check_invitation
-from bot.domain.rounds import current_round
-from bot.handlers.common import button_guard, refuse, tell_coordinators
+from bot.domain.records import Role
+from bot.domain.reporting import Refusal
+from bot.handlers.common import button_guard, refuse
 from bot.handlers.report import typed_answer
 from bot.i18n import Translator
-from bot.keyboards import language_keyboard, start_report_keyboard
 from bot.services import KotobotContext
-from bot.storage import Role
-from bot.views import unit_name
+from bot.wording.labels import unit_name
 
 
 def about_text(tr: Translator, programme: Text) -> str:
@@ -96,13 +98,13 @@ async def _redeem(message: Message, context: KotobotContext, code: str) -> None:
         await message.reply_text(_(
             "Welcome! You are now registered as a member of the Multicultural Council. "
             "You will receive the yearly digest here."))
-        await tell_coordinators(context, lambda t: t.gettext(
-            "{name} joined as a member of the Multicultural Council.").format(name=who))
+        await context.services.tell_coordinators(lambda t: t.gettext(
+            "{name} joined as a member of the Multicultural Council.").format(name=escape(who)))
     else:
         unit = unit_name(services.catalogue, invitation.unit_id, tr)
         text = _("Welcome! You are now a contact person for {unit}. When a reporting round is open, "
-                 "/report walks you through your unit's measures.").format(unit=unit)
-        round_ = current_round(await services.storage.rounds())
+                 "/report walks you through your unit's measures.").format(unit=escape(unit))
+        round_ = await services.reporting.current_round()
         markup = None
         if round_ is not None and round_.is_open and await services.reporting.due(
                 invitation.unit_id, round_.year):
@@ -110,9 +112,9 @@ async def _redeem(message: Message, context: KotobotContext, code: str) -> None:
             text += "\n\n" + _("Reporting for {year} is open now, deadline {date}.").format(
                 year=round_.year, date=tr.date(round_.deadline))
         await message.reply_text(text, reply_markup=markup)
-        await tell_coordinators(context, lambda t: t.gettext(
+        await context.services.tell_coordinators(lambda t: t.gettext(
             "{name} joined as a contact person for {unit}.").format(
-            name=who, unit=unit_name(services.catalogue, invitation.unit_id, t)))
+            name=escape(who), unit=escape(unit_name(services.catalogue, invitation.unit_id, t))))
     if me.person.language is None:
         await _ask_language(message, tr)
 
@@ -151,8 +153,7 @@ async def language_button(update: Update, context: KotobotContext) -> None:
 async def cancel_command(update: Update, context: KotobotContext) -> None:
     _ = context.tr.gettext
     assert update.effective_message is not None
-    if context.me.person is not None:
-        await context.services.storage.clear_session(context.me.person.id)
+    await context.services.reporting.leave(context.me)
     await update.effective_message.reply_text(_(
         "Stopped. Everything you answered is saved; /report continues where you left off."))
 
@@ -203,4 +204,4 @@ async def unknown_button(update: Update, context: KotobotContext) -> None:
     query = update.callback_query
     assert query is not None
     await refuse(query.message if isinstance(query.message, Message) else None, context,
-                 "stale_button", query)
+                 Refusal.STALE_BUTTON, query)

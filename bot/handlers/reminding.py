@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from bot import callbacks
+from bot.chat import callbacks
+from bot.domain.records import Round
+from bot.domain.reminding import ReminderKind
 from bot.domain.rounds import current_round
 from bot.handlers.admin import coordinators_only
 from bot.handlers.common import button_guard
-from bot.notices import ReminderKind
 from bot.services import KotobotContext
-from bot.storage import Round
-from scheduler.planning import deadline_end
-from scheduler.reminders import current_ladder_key, plan_of, send_reminders
+from scheduler.planning import current_ladder_key, deadline_end, plan_of
 
 
 async def remind_round(message: Message, context: KotobotContext, round_: Round) -> None:
@@ -20,8 +19,8 @@ async def remind_round(message: Message, context: KotobotContext, round_: Round)
     _ = tr.gettext
     now, tz = services.clock(), services.settings.tz
     manual_key = f"manual:{now.astimezone(tz).date().isoformat()}"
-    result = await send_reminders(
-        context.bot, services, round_, manual_key,
+    result = await services.remind(
+        round_, manual_key,
         ReminderKind.OVERDUE if now >= deadline_end(plan_of(round_), tz) else ReminderKind.BEFORE,
         also_claims=current_ladder_key(round_, now, tz))
     lines = [tr.ngettext("Sent {count} reminder.", "Sent {count} reminders.", result.sent)

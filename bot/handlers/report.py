@@ -1,61 +1,56 @@
-"""The guided report: /report, its buttons, typed answers, the review and /status.
+"""The guided report: /report, its buttons and typed answers.
 
 There is no in-memory conversation state. Where a person is lives in the `sessions`
-table (one row per person: round, unit, step key) and every answer is written the moment
-it arrives, so a restart loses nothing: the next message or button press is read against
-the stored step, and /report resumes at the first unanswered step.
+table, and an answer belongs to the question the person last received: the position moves
+only once Telegram has accepted the next question (`Reporting.about_to_show` marks it
+pending, `Reporting.shown` confirms it). While a question is pending (its send failed, or
+the bot died in between), typed text is not taken as an answer to anything: the question is
+sent again instead.
 """
 
 from __future__ import annotations
 
+import asyncio
+from html import escape
 from typing import Any
 
 from telegram import Message, Update
-from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
-from bot import callbacks
-from bot.callbacks import BadCallback, UnitRef
-from bot.domain.answers import CHOICES, InvalidAnswer, Status, parse_number, parse_text
-from bot.domain.reporting import NotAllowed, UnitReport
-from bot.domain.rounds import current_round
+from bot.chat import callbacks
+from bot.chat.callbacks import BadCallback, UnitRef
+from bot.chat.keyboards import review_keyboard, step_keyboard, unit_choice_keyboard
+from bot.chat.views import answered_line, review_blocks, step_text
+from bot.domain.answers import InvalidAnswer, parse_number, parse_text
+from bot.domain.reporting import NotAllowed, Outcome, UnitReport
 from bot.domain.walk import Step, StepKind, position_of
 from bot.handlers.common import button_guard, refuse, send_blocks
-from bot.keyboards import (
-    expects_number,
-    expects_text,
-    is_button_kind,
-    review_keyboard,
-    step_keyboard,
-    unit_choice_keyboard,
-)
 from bot.services import KotobotContext
-from bot.views import answered_line, review_blocks, step_text, unit_name
+from bot.wording.labels import unit_name
+
+SEND_ATTEMPTS = 3
+"""A question that does not go out is tried again (after 1 s, then 2 s) before giving up."""
 
 
 async def report_command(update: Update, context: KotobotContext) -> None:
-    """/report: pick a unit if there are several, then resume at the first unanswered step."""
+    """/report: pick a unit if there are several, then resume where the person was."""
     me, tr, services = context.me, context.tr, context.services
     _ = tr.gettext
     message = update.effective_message
     assert message is not None
-    if not me.units:
-        await message.reply_text(_("You are not a contact person for any unit, so there is "
-                                   "nothing for you to report."))
-        return
-    round_ = current_round(await services.storage.rounds())
-    if round_ is None or not round_.is_open:
-        await message.reply_text(_("There is no open reporting round at the moment. "
-                                   "You will get a message when one opens."))
-        return
     units = sorted((u for u in me.units if u in services.catalogue.units),
                    key=lambda u: unit_name(services.catalogue, u, tr).casefold())
     if not units:
         await message.reply_text(_("You are not a contact person for any unit, so there is "
                                    "nothing for you to report."))
         return
+    round_ = await services.reporting.current_round()
+    if round_ is None or not round_.is_open:
+        await message.reply_text(_("There is no open reporting round at the moment. "
+                                   "You will get a message when one opens."))
+        return
     if len(units) == 1:
-        await show_next(message, context, round_.year, units[0])
+        await resume(message, context, round_.year, units[0])
         return
     choices = []
     for unit_id in units:
@@ -68,82 +63,86 @@ async def report_command(update: Update, context: KotobotContext) -> None:
         reply_markup=unit_choice_keyboard(services.catalogue, tr, round_.year, choices))
 
 
-async def show_next(message: Message, context: KotobotContext, year: int, unit_id: str,
-                    after: int | None = None, saved_note: str = "", linear: bool = False) -> None:
-    """Show the next unanswered step (after `after` if given), or the review. Going through
-    again (`linear`), the next step is simply the one after, answered or not."""
-    services = context.services
+async def resume(message: Message, context: KotobotContext, year: int, unit_id: str) -> None:
+    """Start or continue a unit's report: the first unanswered step, or the review."""
     try:
-        round_ = await services.reporting.check(context.me, unit_id, year)
+        report = await context.services.reporting.open_report(context.me, unit_id, year)
     except NotAllowed as refusal:
         await refuse(message, context, refusal.reason)
         return
-    report = await services.reporting.report(unit_id, round_)
+    await show_next(message, context, report)
+
+
+async def show_next(message: Message, context: KotobotContext, report: UnitReport,
+                    after: int | None = None, saved_note: str = "", linear: bool = False) -> None:
+    """Show the step after `after` (see `UnitReport.next_after`), or the review."""
     if not report.due:
         _ = context.tr.gettext
         await message.reply_text(_("{unit} has no measures due in {year}.").format(
-            unit=unit_name(services.catalogue, unit_id, context.tr), year=year))
+            unit=escape(unit_name(context.services.catalogue, report.unit_id, context.tr)),
+            year=report.round.year))
         return
-    if linear and after is not None:
-        position: int | None = after + 1 if after + 1 < len(report.steps) else None
-    else:
-        position = _next_unanswered(report, after)
+    position = report.next_after(after, linear)
     if position is None:
         await show_review(message, context, report, saved_note)
     else:
         await show_step(message, context, report, position, saved_note, linear)
 
 
-def _next_unanswered(report: UnitReport, after: int | None) -> int | None:
-    """The next step to ask, going forward only: what was skipped is listed in the review,
-    which offers to answer it. A measure's comment is offered right after its last
-    question; otherwise unanswered comments are passed over, since a comment is optional."""
-    start = 0 if after is None else after + 1
-    for position in range(start, len(report.steps)):  # skipped ones wait for the review
-        step = report.steps[position]
-        if step.key in report.answers:
-            continue
-        if step.kind is not StepKind.COMMENT or (after is not None and position == after + 1):
-            return position
-    return None
+async def show_after(message: Message, context: KotobotContext, outcome: Outcome,
+                     linear: bool) -> None:
+    """After an answer: the next step (or the review), headed by what was saved."""
+    note = answered_line(context.tr, outcome.step, outcome.value)
+    if outcome.next is None:
+        await show_review(message, context, outcome.report, note)
+    else:
+        await show_step(message, context, outcome.report, outcome.next, note, linear)
 
 
 async def show_step(message: Message, context: KotobotContext, report: UnitReport, position: int,
                     saved_note: str = "", linear: bool = False) -> None:
+    """Send one step's question; only once Telegram has accepted it does typed text answer it."""
     services, me, tr = context.services, context.me, context.tr
     step = report.steps[position]
-    assert me.person is not None
-    warn = expects_text(step) and not me.person.privacy_warned
-    if warn:
-        await services.storage.mark_privacy_warned(me.person.id)
-    await services.storage.set_session(me.person.id, report.round.year, report.unit_id, step.key,
-                                       services.clock(), linear)
-    shown = await message.reply_text(
-        step_text(services.catalogue, tr, report, position, warn, saved_note),
-        parse_mode=ParseMode.HTML,
-        reply_markup=step_keyboard(services.catalogue, tr, report.round.year, report.unit_id,
-                                   position, step, step.key in report.answers,
-                                   step.key in report.previous))
-    await services.storage.set_session_message(me.person.id, shown.message_id)
+    warn = await services.reporting.about_to_show(me, report, position, linear)
+    shown = await reply_steadily(
+        message, step_text(services.catalogue, tr, report, position, warn, saved_note),
+        step_keyboard(services.catalogue, tr, report.round.year, report.unit_id, position, step,
+                      step.key in report.answers, step.key in report.previous))
+    await services.reporting.shown(me, report, position, shown.message_id, linear)
+
+
+async def reply_steadily(message: Message, text: str, markup: Any = None) -> Message:
+    """Reply, trying again after a passing fault (a 5xx, a dropped connection) instead of
+    leaving the person without their question. Flood control is the rate limiter's."""
+    for attempt in range(SEND_ATTEMPTS):
+        try:
+            return await message.reply_text(text, reply_markup=markup)
+        except (BadRequest, Forbidden):
+            raise
+        except NetworkError:
+            if attempt == SEND_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(2 ** attempt)
+    raise AssertionError("unreachable")
 
 
 async def show_review(message: Message, context: KotobotContext, report: UnitReport,
                       saved_note: str = "") -> None:
     services, tr = context.services, context.tr
-    assert context.me.person is not None
-    await services.storage.clear_session(context.me.person.id)
+    await services.reporting.leave(context.me)
     blocks = review_blocks(services.catalogue, tr, report, services.settings.tz)
     if saved_note:
         blocks.insert(0, saved_note)
-    missing = len(report.missing)
     await send_blocks(message, blocks, review_keyboard(
-        services.catalogue, tr, report.round.year, report.unit_id, missing,
+        services.catalogue, tr, report.round.year, report.unit_id, len(report.missing),
         report.submission is not None))
 
 
 @button_guard
 async def answer_button(update: Update, context: KotobotContext) -> None:
-    """An answer or navigation button of a step: decode, re-check, save, move on."""
+    """An answer or navigation button of a step: decode, re-check, save, move on. The next
+    question goes out before the pressed one is edited, so the person sees it sooner."""
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
     services = context.services
@@ -151,59 +150,47 @@ async def answer_button(update: Update, context: KotobotContext) -> None:
     year_t, unit_t, pos_t, check, value = callbacks.unpack(query.data, prefix, 5)
     year, position = callbacks.year_of(year_t), callbacks.position_of(pos_t)
     unit_id = UnitRef.decode(unit_t, services.catalogue).unit_id
-    round_ = await services.reporting.check(context.me, unit_id, year)
-    report = await services.reporting.report(unit_id, round_)
+    report = await services.reporting.open_report(context.me, unit_id, year)
     if position >= len(report.steps) or report.steps[position].check != check:
         raise BadCallback(query.data)
     step = report.steps[position]
-    linear = await _going_through_again(context, year, unit_id)
+    session = await services.reporting.where(context.me)
+    linear = bool(session and session.linear and session.year == year and session.unit_id == unit_id)
     if prefix == callbacks.NAVIGATE:
         if value not in ("back", "skip") or (value == "back" and position == 0):
             raise BadCallback(value)
-        await query.answer()
-        await drop_keyboard(query.message)
         target = position - 1 if value == "back" else position + 1
         if target >= len(report.steps):
             await show_review(query.message, context, report)
         else:
             await show_step(query.message, context, report, target, linear=linear)
+        await query.answer()
+        await drop_keyboard(query.message)
         return
     stored = _button_value(step, value, report)
     if stored is None:
         raise BadCallback(value)
-    await services.reporting.record(context.me, unit_id, year, step, stored)
+    outcome = await services.reporting.answer(context.me, report, position, stored, linear)
+    await show_after(query.message, context, outcome, linear)
     await query.answer()
     await drop_keyboard(query.message, answered_line(context.tr, step, stored))
-    await show_next(query.message, context, year, unit_id, after=position, linear=linear)
-
-
-async def _going_through_again(context: KotobotContext, year: int, unit_id: str) -> bool:
-    assert context.me.person is not None
-    session = await context.services.storage.session(context.me.person.id)
-    return bool(session and session.linear and session.year == year and session.unit_id == unit_id)
 
 
 def _button_value(step: Step, value: str, report: UnitReport) -> Any:
     """The value a button stands for at this step, or None if it does not belong here."""
     if value == "same":
         previous = report.previous.get(step.key)
-        return previous.value if previous is not None else None
+        return previous.value if previous is not None and step.by_button else None
     if step.kind is StepKind.COMMENT:
         return "" if value == "none" else None
-    if step.kind is StepKind.STATUS:
-        allowed = {s.value for s in Status}
-        if value == Status.ONGOING and not step.due.entry.measure.schedule.continuous:
-            return None
-        return value if value in allowed else None
-    assert step.field is not None
-    return value if value in CHOICES.get(step.field.kind, ()) else None
+    return value if value in step.choices else None
 
 
 async def drop_keyboard(message: Message, note: str = "") -> None:
     """Freeze an answered step: remove its buttons and add what was saved."""
     try:
         if note and message.text_html:
-            await message.edit_text(f"{message.text_html}\n\n{note}", parse_mode=ParseMode.HTML)
+            await message.edit_text(f"{message.text_html}\n\n{note}")
         else:
             await message.edit_reply_markup(None)
     except TelegramError:
@@ -221,8 +208,7 @@ async def _take_buttons_away(context: KotobotContext, chat_id: int, message_id: 
 async def pause_report(update: Update, context: KotobotContext) -> None:
     """Another command than /report: typed text is no longer an answer until /report again
     (which shows the question anew). The answers and the place stay saved."""
-    if context.me.person is not None:
-        await context.services.storage.clear_session(context.me.person.id)
+    await context.services.reporting.leave(context.me)
 
 
 async def typed_answer(update: Update, context: KotobotContext) -> bool:
@@ -231,28 +217,35 @@ async def typed_answer(update: Update, context: KotobotContext) -> bool:
     assert message is not None and message.text is not None
     services, me, tr = context.services, context.me, context.tr
     _ = tr.gettext
-    if me.person is None:
-        return False
-    session = await services.storage.session(me.person.id)
+    session = await services.reporting.where(me)
     if session is None:
         return False
     try:
-        round_ = await services.reporting.check(me, session.unit_id, session.year)
+        report = await services.reporting.open_report(me, session.unit_id, session.year)
     except NotAllowed as refusal:
-        await services.storage.clear_session(me.person.id)
+        await services.reporting.leave(me)
         await refuse(message, context, refusal.reason)
         return True
-    report = await services.reporting.report(session.unit_id, round_)
+    if session.pending_key is not None:
+        # the last question may not have reached the person: do not guess which one this
+        # text answers; send it (again) and ask for the answer once more
+        position = position_of(report.steps, session.pending_key)
+        if position is None:
+            return False
+        await message.reply_text(_("To be sure your answer lands on the right question, please "
+                                   "answer this one again:"))
+        await show_step(message, context, report, position, linear=session.linear)
+        return True
     position = position_of(report.steps, session.step_key)
     if position is None:
         return False
     step = report.steps[position]
-    if is_button_kind(step):
+    if step.by_button:
         await message.reply_text(_("Please answer with the buttons below the question."))
         await show_step(message, context, report, position, linear=session.linear)
         return True
     try:
-        if expects_number(step):
+        if step.numeric:
             assert step.field is not None
             value: Any = parse_number(message.text, step.field.kind)
         else:
@@ -261,10 +254,8 @@ async def typed_answer(update: Update, context: KotobotContext) -> bool:
         await message.reply_text(_invalid_text(problem, context))
         await show_step(message, context, report, position, linear=session.linear)
         return True
-    await services.reporting.record(me, session.unit_id, session.year, step, value)
-    await show_next(message, context, session.year, session.unit_id, after=position,
-                    linear=session.linear,
-                    saved_note=answered_line(tr, step, value))
+    outcome = await services.reporting.answer(me, report, position, value, session.linear)
+    await show_after(message, context, outcome, session.linear)
     if session.message_id is not None:  # after the next question: the person sees it sooner
         await _take_buttons_away(context, message.chat_id, session.message_id)
     return True
@@ -295,4 +286,4 @@ async def start_report_button(update: Update, context: KotobotContext) -> None:
     year = callbacks.year_of(year_t)
     unit_id = UnitRef.decode(unit_t, context.services.catalogue).unit_id
     await query.answer()
-    await show_next(query.message, context, year, unit_id)
+    await resume(query.message, context, year, unit_id)

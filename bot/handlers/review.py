@@ -3,16 +3,18 @@ through again) and /status, what is due, answered and missing per unit."""
 
 from __future__ import annotations
 
+from html import escape
+
 from telegram import Message, Update
 
-from bot import callbacks
-from bot.callbacks import BadCallback, UnitRef
-from bot.domain.rounds import current_round
-from bot.handlers.common import button_guard, send_blocks, tell_coordinators
-from bot.handlers.report import drop_keyboard, show_next, show_step
+from bot.chat import callbacks
+from bot.chat.callbacks import BadCallback, UnitRef
+from bot.chat.views import status_blocks
+from bot.handlers.common import button_guard, send_blocks
+from bot.handlers.report import drop_keyboard, resume, show_step
 from bot.i18n import Translator
 from bot.services import KotobotContext
-from bot.views import status_blocks, unit_name
+from bot.wording.labels import unit_name
 
 
 @button_guard
@@ -26,31 +28,30 @@ async def review_button(update: Update, context: KotobotContext) -> None:
     unit_id = UnitRef.decode(unit_t, services.catalogue).unit_id
     if action not in ("submit", "missing", "restart"):
         raise BadCallback(action)
-    round_ = await services.reporting.check(context.me, unit_id, year)
-    report = await services.reporting.report(unit_id, round_)
+    report = await services.reporting.open_report(context.me, unit_id, year)
     if not report.steps:
         raise BadCallback(query.data)  # nothing to review: not a button this bot sent
     await query.answer()
     await drop_keyboard(query.message)
     if action == "missing":
-        await show_next(query.message, context, year, unit_id)
+        await resume(query.message, context, year, unit_id)
     elif action == "restart":
         await show_step(query.message, context, report, 0, linear=True)
     elif await services.reporting.submit(context.me, unit_id, year):
         name = unit_name(services.catalogue, unit_id, tr)
         await query.message.reply_text(_(
             "Thank you! The report of {unit} for {year} is submitted. You can still change "
-            "answers with /report until the round closes.").format(unit=name, year=year))
+            "answers with /report until the round closes.").format(unit=escape(name), year=year))
         gaps = len(report.missing)
 
         def note(t: Translator) -> str:
             text = t.gettext("{unit} submitted its report for {year}.").format(
-                unit=unit_name(services.catalogue, unit_id, t), year=year)
+                unit=escape(unit_name(services.catalogue, unit_id, t)), year=year)
             if gaps:
                 text += " " + t.ngettext("({count} question unanswered)",
                                          "({count} questions unanswered)", gaps).format(count=gaps)
             return text
-        await tell_coordinators(context, note)
+        await context.services.tell_coordinators(note)
     else:
         await query.message.reply_text(_("This report was already submitted."))
 
@@ -61,7 +62,7 @@ async def status_command(update: Update, context: KotobotContext) -> None:
     _ = tr.gettext
     message = update.effective_message
     assert message is not None
-    round_ = current_round(await services.storage.rounds())
+    round_ = await services.reporting.current_round()
     if round_ is None:
         await message.reply_text(_("No reporting round has been opened yet."))
         return

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from functools import wraps
+from html import escape
 
 from telegram import Message, Update
 
+from bot.chat.summary_view import summary_blocks
+from bot.domain.records import Round
+from bot.domain.reporting import Refusal
 from bot.domain.rounds import current_round, parse_year
 from bot.domain.summary import load_round_data, summarise
 from bot.handlers.admin import coordinators_only
@@ -14,10 +18,7 @@ from bot.handlers.common import Handler, refuse, send_blocks
 from bot.reports.chart import status_chart
 from bot.reports.workbook import summary_workbook
 from bot.services import KotobotContext
-from bot.storage import Round
-from bot.summary_view import summary_blocks
-from bot.views import unit_name
-from scheduler.digest import DIGEST, build_digest, send_digest
+from bot.wording.labels import unit_name
 
 
 def summaries_only(handler: Handler) -> Handler:
@@ -25,7 +26,7 @@ def summaries_only(handler: Handler) -> Handler:
     @wraps(handler)
     async def guarded(update: Update, context: KotobotContext) -> None:
         if not context.me.may_read_summaries:
-            await refuse(update.effective_message, context, "summaries_only")
+            await refuse(update.effective_message, context, Refusal.SUMMARIES_ONLY)
             return
         await handler(update, context)
     return guarded
@@ -71,7 +72,7 @@ async def summary_command(update: Update, context: KotobotContext) -> None:
             title += " · " + unit_name(index, key, tr)
         else:
             await message.reply_text(_("“{key}” is neither a theme nor a unit. Themes: {themes}")
-                                     .format(key=key, themes=", ".join(index.themes)))
+                                     .format(key=escape(key), themes=", ".join(index.themes)))
             return
     summary = summarise(index, await load_round_data(services.storage, round_), theme_id, unit_id)
     await send_blocks(message, summary_blocks(index, summary, tr, title))
@@ -111,7 +112,7 @@ async def digest_command(update: Update, context: KotobotContext) -> None:
         except (IndexError, ValueError):
             await message.reply_text(_("Use: /digest schedule YEAR DATE, e.g. /digest schedule 2026 2027-02-15"))
             return
-        if await services.storage.notices_sent(DIGEST, year):
+        if await services.storage.delivery_states(f"digest:{year}"):
             await message.reply_text(_("The digest of {year} has already been sent to the council; "
                                        "a new date does not send it again. /digest {year} shows it.")
                                      .format(year=year))
@@ -131,4 +132,5 @@ async def digest_command(update: Update, context: KotobotContext) -> None:
         return
     await message.reply_text(_("Preview: this is exactly what each council member will receive "
                                "(in their own language)."))
-    await send_digest(context.bot, message.chat_id, await build_digest(services, round_, tr))
+    for part in await services.digest_parts(await services.digest_facts(round_), tr.lang):
+        await services.outreach.messenger.send(message.chat_id, part)

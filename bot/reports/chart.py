@@ -24,7 +24,7 @@ from bot.catalogue.index import CatalogueIndex
 from bot.domain.answers import Status
 from bot.domain.summary import NOT_REPORTED, STATUS_COLUMNS, Summary
 from bot.i18n import Translator
-from bot.labels import status_label
+from bot.wording.labels import status_label
 
 SIZE_INCHES = (8.0, 5.0)
 DPI = 150

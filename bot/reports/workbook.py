@@ -22,16 +22,16 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.catalogue.describe import target_label
 from bot.catalogue.index import CatalogueIndex, MeasureEntry
 from bot.catalogue.models import IndicatorField, IndicatorKind
 from bot.domain.answers import comment_key, field_key, status_key
 from bot.domain.due import DueMeasure
+from bot.domain.records import Answer
 from bot.domain.summary import NOT_REPORTED, STATUS_COLUMNS, Summary
 from bot.domain.walk import Step, StepKind, build_walk
 from bot.i18n import Translator
-from bot.labels import choice_label, status_label, value_label
-from bot.storage.records import Answer
+from bot.wording.describe import target_label
+from bot.wording.labels import choice_label, status_label, value_label
 
 MAX_SHEET_NAME = 31
 MAX_WIDTH = 60

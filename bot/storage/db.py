@@ -17,7 +17,8 @@ from typing import Any
 
 import aiosqlite
 
-from bot.storage.records import Grant, Invitation, Person, Role
+from bot.domain.records import Grant, Invitation, Person, Role
+from bot.storage.deliveries import DeliveryQueries
 from bot.storage.reporting import ReportingQueries, _ts
 from bot.storage.schema import MIGRATIONS
 
@@ -31,27 +32,41 @@ def _person(row: aiosqlite.Row) -> Person:
                   bool(row["reachable"]), bool(row["privacy_warned"]))
 
 
-class Storage(ReportingQueries):
+class Storage(ReportingQueries, DeliveryQueries):
     """Typed access to the database. Create with `await Storage.open(path)`."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._db = connection
+    def __init__(self, path: Path | str) -> None:
+        """Created with the Application, opened in its `post_init` (`start`)."""
+        self.path = Path(path)
+        self._connection: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path | str) -> Storage:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = await aiosqlite.connect(path, isolation_level=None)
+        """A started storage for `path` (scripts and tests)."""
+        storage = cls(path)
+        await storage.start()
+        return storage
+
+    async def start(self) -> None:
+        """Open the file (WAL, `synchronous=FULL`) and bring its schema up to date."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(self.path, isolation_level=None)
         connection.row_factory = aiosqlite.Row
         for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=5000"):
             await connection.execute(f"PRAGMA {pragma}")
-        storage = cls(connection)
-        await storage._migrate()
-        return storage
+        self._connection = connection
+        await self._migrate()
+
+    @property
+    def _db(self) -> aiosqlite.Connection:
+        assert self._connection is not None, "Storage.start() was not awaited"
+        return self._connection
 
     async def close(self) -> None:
-        await self._db.close()
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None
 
     async def _migrate(self) -> None:
         async with self._db.execute("PRAGMA user_version") as cursor:

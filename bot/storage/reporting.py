@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import aiosqlite
 
-from bot.storage.records import Answer, HistoryEntry, Round, Session, Submission
+from bot.domain.records import Answer, HistoryEntry, Round, Session, Submission
 
 
 def _ts(value: datetime) -> str:
@@ -34,6 +34,11 @@ def _round(row: aiosqlite.Row) -> Round:
 def _answer(row: aiosqlite.Row) -> Answer:
     return Answer(row["year"], row["unit_id"], row["key"], json.loads(row["value"]),
                   row["person_id"], datetime.fromisoformat(row["answered_at"]), bool(row["late"]))
+
+
+def _submission(row: aiosqlite.Row) -> Submission:
+    return Submission(row["year"], row["unit_id"], row["person_id"],
+                      datetime.fromisoformat(row["submitted_at"]), bool(row["late"]))
 
 
 class _Queries(Protocol):
@@ -117,8 +122,23 @@ class ReportingQueries:
     async def save_answer(self: _Queries, year: int, unit_id: str, key: str, value: Any,
                           person_id: int, now: datetime, late: bool) -> bool:
         """Store an answer and its history in one transaction; False if nothing changed."""
+        return await ReportingQueries.record_answer(self, year, unit_id, key, value, person_id,
+                                                    now, late, next_key=None, move=False)
+
+    async def record_answer(self: _Queries, year: int, unit_id: str, key: str, value: Any,
+                            person_id: int, now: datetime, late: bool, next_key: str | None,
+                            move: bool = True) -> bool:
+        """One step of a report, in one transaction: the answer, its history row, and the
+        person's position (the next step as pending, or no report under way when
+        `next_key` is None). False if the value was already stored (history unchanged)."""
         encoded = json.dumps(value, ensure_ascii=False)
         async with self._transaction() as db:
+            if move and next_key is None:
+                await db.execute("DELETE FROM sessions WHERE person_id = ?", (person_id,))
+            elif move:
+                await db.execute(
+                    "UPDATE sessions SET pending_key = ?, updated_at = ? WHERE person_id = ?",
+                    (next_key, _ts(now), person_id))
             async with db.execute(
                 "SELECT value FROM answers WHERE year = ? AND unit_id = ? AND key = ?",
                 (year, unit_id, key),
@@ -160,92 +180,48 @@ class ReportingQueries:
             "INSERT OR IGNORE INTO submissions (year, unit_id, person_id, submitted_at, late)"
             " VALUES (?, ?, ?, ?, ?)", (year, unit_id, person_id, _ts(now), int(late))) > 0
 
+    async def submission(self: _Queries, year: int, unit_id: str) -> Submission | None:
+        """One unit's submission of one round (the report path reads only its own)."""
+        row = await self._one("SELECT * FROM submissions WHERE year = ? AND unit_id = ?",
+                              (year, unit_id))
+        return _submission(row) if row else None
+
     async def submissions(self: _Queries, year: int) -> dict[str, Submission]:
+        """Every unit's submission of one round, by unit."""
         rows = await self._all("SELECT * FROM submissions WHERE year = ?", (year,))
-        return {
-            row["unit_id"]: Submission(row["year"], row["unit_id"], row["person_id"],
-                                       datetime.fromisoformat(row["submitted_at"]), bool(row["late"]))
-            for row in rows
-        }
+        return {row["unit_id"]: _submission(row) for row in rows}
 
     # report sessions -----------------------------------------------------------------
     async def session(self: _Queries, person_id: int) -> Session | None:
+        """Where the person is in their report, or None when no report is under way."""
         row = await self._one("SELECT * FROM sessions WHERE person_id = ?", (person_id,))
         if row is None:
             return None
         return Session(row["person_id"], row["year"], row["unit_id"], row["step_key"],
-                       row["message_id"], bool(row["linear"]))
+                       row["message_id"], bool(row["linear"]), row["pending_key"])
 
-    async def set_session(self: _Queries, person_id: int, year: int, unit_id: str, step_key: str,
-                          now: datetime, linear: bool = False) -> None:
-        """Where the person is; written *before* the step is shown, so a typed answer can never
-        be read against an older step. The message id follows once the step is sent."""
+    async def show_pending(self: _Queries, person_id: int, year: int, unit_id: str,
+                           step_key: str, now: datetime, linear: bool) -> None:
+        """Record that `step_key` is about to be shown (the position itself moves in `shown`).
+        A person with no report under way gets a row whose step is not known to be on screen."""
         await self._write(
-            "INSERT INTO sessions (person_id, year, unit_id, step_key, updated_at, message_id, linear)"
-            " VALUES (?, ?, ?, ?, ?, NULL, ?) ON CONFLICT(person_id) DO UPDATE SET"
-            " year = excluded.year, unit_id = excluded.unit_id, step_key = excluded.step_key,"
-            " updated_at = excluded.updated_at, message_id = NULL, linear = excluded.linear",
-            (person_id, year, unit_id, step_key, _ts(now), int(linear)))
+            "INSERT INTO sessions (person_id, year, unit_id, step_key, updated_at, message_id,"
+            " linear, pending_key) VALUES (?, ?, ?, ?, ?, NULL, ?, ?) ON CONFLICT(person_id)"
+            " DO UPDATE SET pending_key = excluded.pending_key, updated_at = excluded.updated_at,"
+            " linear = excluded.linear, year = excluded.year, unit_id = excluded.unit_id",
+            (person_id, year, unit_id, step_key, _ts(now), int(linear), step_key))
 
-    async def set_session_message(self: _Queries, person_id: int, message_id: int) -> None:
-        await self._write("UPDATE sessions SET message_id = ? WHERE person_id = ?",
-                          (message_id, person_id))
+    async def shown(self: _Queries, person_id: int, year: int, unit_id: str, step_key: str,
+                    message_id: int, now: datetime, linear: bool) -> None:
+        """Telegram accepted the question of `step_key` as `message_id`: from now on typed
+        text answers it."""
+        await self._write(
+            "INSERT INTO sessions (person_id, year, unit_id, step_key, updated_at, message_id,"
+            " linear, pending_key) VALUES (?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT(person_id)"
+            " DO UPDATE SET year = excluded.year, unit_id = excluded.unit_id,"
+            " step_key = excluded.step_key, updated_at = excluded.updated_at,"
+            " message_id = excluded.message_id, linear = excluded.linear, pending_key = NULL",
+            (person_id, year, unit_id, step_key, _ts(now), message_id, int(linear)))
 
     async def clear_session(self: _Queries, person_id: int) -> None:
         await self._write("DELETE FROM sessions WHERE person_id = ?", (person_id,))
-
-    # exactly-once sending ------------------------------------------------------------
-    async def claim_reminder(self: _Queries, year: int, unit_id: str, person_id: int, step: str,
-                             now: datetime) -> bool:
-        """Record a reminder before sending it; False if it was already claimed."""
-        return await self._write(
-            "INSERT OR IGNORE INTO sent_reminders (year, unit_id, person_id, step, claimed_at)"
-            " VALUES (?, ?, ?, ?, ?)", (year, unit_id, person_id, step, _ts(now))) > 0
-
-    async def mark_reminder_delivered(self: _Queries, year: int, unit_id: str, person_id: int,
-                                      step: str, now: datetime) -> None:
-        await self._write(
-            "UPDATE sent_reminders SET delivered_at = ? WHERE year = ? AND unit_id = ?"
-            " AND person_id = ? AND step = ?", (_ts(now), year, unit_id, person_id, step))
-
-    async def release_reminder(self: _Queries, year: int, unit_id: str, person_id: int,
-                               step: str) -> None:
-        """Undo a claim whose send failed for a passing reason, so it is tried again."""
-        await self._write(
-            "DELETE FROM sent_reminders WHERE year = ? AND unit_id = ? AND person_id = ?"
-            " AND step = ? AND delivered_at IS NULL", (year, unit_id, person_id, step))
-
-    async def reminded_since(self: _Queries, year: int, unit_id: str, person_id: int,
-                             since: datetime, other_than: Iterable[str]) -> bool:
-        """Whether this person got a reminder for the unit since `since`, other than these."""
-        keys = list(other_than)
-        marks = ",".join("?" * len(keys))
-        row = await self._one(
-            "SELECT 1 FROM sent_reminders WHERE year = ? AND unit_id = ? AND person_id = ?"
-            f" AND step NOT IN ({marks}) AND claimed_at >= ? LIMIT 1",
-            (year, unit_id, person_id, *keys, _ts(since)))
-        return row is not None
-
-    async def sent_reminders(self: _Queries, year: int) -> list[tuple[str, int, str]]:
-        rows = await self._all(
-            "SELECT unit_id, person_id, step FROM sent_reminders WHERE year = ? ORDER BY claimed_at",
-            (year,))
-        return [(row["unit_id"], row["person_id"], row["step"]) for row in rows]
-
-    async def release_notice(self: _Queries, kind: str, year: int, person_id: int) -> None:
-        """Undo a notice claim whose delivery failed for a passing reason."""
-        await self._write("DELETE FROM sent_notices WHERE kind = ? AND year = ? AND person_id = ?",
-                          (kind, year, person_id))
-
-    async def notices_sent(self: _Queries, kind: str, year: int) -> list[int]:
-        rows = await self._all("SELECT person_id FROM sent_notices WHERE kind = ? AND year = ?",
-                               (kind, year))
-        return [row["person_id"] for row in rows]
-
-    async def claim_notice(self: _Queries, kind: str, year: int, person_id: int,
-                           now: datetime) -> bool:
-        """Once-only notices (digests, missing-unit lists); False if already claimed."""
-        return await self._write(
-            "INSERT OR IGNORE INTO sent_notices (kind, year, person_id, claimed_at)"
-            " VALUES (?, ?, ?, ?)", (kind, year, person_id, _ts(now))) > 0
-

@@ -115,4 +115,29 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE sessions ADD COLUMN linear INTEGER NOT NULL DEFAULT 0;
     """,
+    # 5: one ledger for everything the bot sends on its own (reminders, digest parts,
+    # notices), with the state of each send; the old claim tables are carried over as sent.
+    # The question about to be shown, so that a typed answer never lands on one not seen.
+    """
+    CREATE TABLE deliveries (
+        key TEXT NOT NULL,
+        chat_id INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('claimed', 'sent', 'blocked', 'unknown')),
+        claimed_at TEXT NOT NULL,
+        settled_at TEXT,
+        boot TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (key, chat_id)
+    );
+    CREATE INDEX deliveries_by_chat ON deliveries (chat_id, claimed_at);
+    INSERT INTO deliveries (key, chat_id, state, claimed_at, settled_at)
+        SELECT 'reminder:' || r.year || ':' || r.unit_id || ':' || r.step, p.telegram_id, 'sent',
+               r.claimed_at, r.delivered_at
+        FROM sent_reminders r JOIN people p ON p.id = r.person_id;
+    INSERT INTO deliveries (key, chat_id, state, claimed_at)
+        SELECT n.kind || ':' || n.year, COALESCE(p.telegram_id, 0), 'sent', n.claimed_at
+        FROM sent_notices n LEFT JOIN people p ON p.id = n.person_id;
+    DROP TABLE sent_reminders;
+    DROP TABLE sent_notices;
+    ALTER TABLE sessions ADD COLUMN pending_key TEXT;
+    """,
 ]

@@ -10,21 +10,15 @@ from collections.abc import Iterable
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.catalogue.describe import schedule_label, target_label
 from bot.catalogue.index import CatalogueIndex
 from bot.catalogue.models import IndicatorKind
 from bot.domain.reporting import UnitReport
 from bot.domain.walk import Step, StepKind
 from bot.i18n import Translator
-from bot.keyboards import expects_number, expects_text
-from bot.labels import value_label
+from bot.wording.describe import schedule_label, target_label
+from bot.wording.labels import unit_name, value_label
 
 TELEGRAM_LIMIT = 4096
-
-
-def unit_name(index: CatalogueIndex, unit_id: str, tr: Translator) -> str:
-    unit = index.units.get(unit_id)
-    return tr.text(unit.name) if unit else unit_id
 
 
 def step_text(index: CatalogueIndex, tr: Translator, report: UnitReport, position: int,
@@ -62,11 +56,11 @@ def step_text(index: CatalogueIndex, tr: Translator, report: UnitReport, positio
         lines.append(f"<b>{escape(tr.text(step.field.question))}</b>")
         if step.field.target:
             lines.append(_("Target: {target}").format(target=target_label(step.field.target, tr)))
-        if expects_number(step) and step.field.kind is IndicatorKind.COUNT:
+        if step.numeric and step.field.kind is IndicatorKind.COUNT:
             lines.append(_("Type a whole number, for example 12."))
-        elif expects_number(step):
+        elif step.numeric:
             lines.append(_("Type a number, for example 12 or 12.5."))
-    if expects_text(step):
+    if step.textual:
         if step.kind is StepKind.FIELD:
             lines.append(_("Type your answer."))
         if privacy_warning:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.catalogue.describe import kind_label, schedule_label, target_label
 from bot.catalogue.index import CatalogueIndex
 from bot.i18n import Translator
+from bot.wording.describe import kind_label, schedule_label, target_label
 
 
 def render_tree(index: CatalogueIndex, tr: Translator, theme_id: str | None = None) -> str:

@@ -1,33 +1,23 @@
 """Messages the bot sends on its own (reminders, notes to coordinators), with no update to
-read a language from: each goes out in the recipient's stored language."""
+read a language from: each is written in the recipient's stored language."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from enum import StrEnum
 from html import escape
 
-from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import TelegramError
-
-from bot.i18n import Translator
-from bot.services import Services
-from bot.storage import Round
-from bot.views import unit_name
-
-log = logging.getLogger(__name__)
-
-
-class ReminderKind(StrEnum):
-    OPENED = "opened"  # the round has just opened
-    BEFORE = "before"  # a ladder step before the deadline
-    OVERDUE = "overdue"  # a chaser after it
+from bot.catalogue.index import CatalogueIndex
+from bot.chat.keyboards import start_report_keyboard
+from bot.domain.outreach import Part
+from bot.domain.records import Person, Round
+from bot.domain.reminding import Compose, ReminderKind
+from bot.domain.reporting import Owed
+from bot.i18n import Translator, Translators
+from bot.wording.labels import unit_name
 
 
-def reminder_text(services: Services, tr: Translator, round_: Round, unit_id: str,
+def reminder_text(index: CatalogueIndex, tr: Translator, round_: Round, unit_id: str,
                   due_count: int, kind: ReminderKind, progress: tuple[int, int] = (0, 0)) -> str:
-    unit = escape(unit_name(services.catalogue, unit_id, tr))
+    unit = escape(unit_name(index, unit_id, tr))
     deadline = tr.date(round_.deadline)
     if kind is ReminderKind.OPENED:
         text = tr.ngettext(
@@ -59,20 +49,13 @@ def reminder_text(services: Services, tr: Translator, round_: Round, unit_id: st
     return text
 
 
-async def tell_coordinators(bot: Bot, services: Services, text: Callable[[Translator], str],
-                            markup: Callable[[Translator], InlineKeyboardMarkup | None]
-                            | None = None, parse_mode: str | None = None) -> int:
-    """Send each coordinator a note in their own language; returns how many got it."""
-    known = {p.telegram_id: p for p in
-             await services.storage.people_by_telegram_ids(services.settings.coordinators)}
-    delivered = 0
-    for telegram_id in sorted(services.settings.coordinators):
-        person = known.get(telegram_id)
-        tr = services.translators[person.language if person else None]
-        try:
-            await bot.send_message(telegram_id, text(tr), parse_mode=parse_mode,
-                                   reply_markup=markup(tr) if markup else None)
-            delivered += 1
-        except TelegramError as error:
-            log.warning("could not tell coordinator %s: %s", telegram_id, error)
-    return delivered
+def reminder_composer(index: CatalogueIndex, translators: Translators, round_: Round,
+                      kind: ReminderKind) -> Compose:
+    """The reminders of one fan-out, each in its recipient's language, with the button that
+    opens the report."""
+    def compose(person: Person, unit_id: str, owed: Owed) -> Part:
+        tr = translators[person.language]
+        return Part(reminder_text(index, tr, round_, unit_id, owed.measures, kind,
+                                  (owed.answered, owed.asked)),
+                    markup=start_report_keyboard(index, tr, round_.year, unit_id))
+    return compose

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.catalogue.index import CatalogueIndex
 from bot.catalogue.models import IndicatorKind
 from bot.domain.answers import Milestone, Status, YesNo
 from bot.domain.walk import Step, StepKind
@@ -49,3 +50,9 @@ def value_label(step: Step, value: Any, tr: Translator) -> str:
             return f"{text} %"
         return f"{text} {tr.text(step.field.unit)}" if step.field.unit else text
     return str(value)
+
+
+def unit_name(index: CatalogueIndex, unit_id: str, tr: Translator) -> str:
+    """A unit's name in the reader's language; a unit no longer in the catalogue by its id."""
+    unit = index.units.get(unit_id)
+    return tr.text(unit.name) if unit else unit_id

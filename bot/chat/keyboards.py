@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
-from bot.callbacks import UnitRef, pack
 from bot.catalogue.index import CatalogueIndex
-from bot.catalogue.models import IndicatorKind
-from bot.domain.answers import CHOICES
-from bot.domain.reporting import STATUS_ORDER
+from bot.chat import callbacks
+from bot.chat.callbacks import UnitRef, pack
 from bot.domain.walk import Step, StepKind
 from bot.i18n import Translator
-from bot.labels import choice_label, status_label
+from bot.wording.labels import choice_label, status_label
 
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 """Each language is offered in its own name, which is the same in every interface language."""
@@ -40,18 +37,14 @@ def step_keyboard(index: CatalogueIndex, tr: Translator, year: int, unit_id: str
 
     buttons: list[InlineKeyboardButton] = []
     if step.kind is StepKind.STATUS:
-        statuses = [s for s in STATUS_ORDER
-                    if s != "ongoing" or step.due.entry.measure.schedule.continuous]
-        buttons = [answer(status_label(status, tr), status.value) for status in statuses]
+        buttons = [answer(status_label(status, tr), status) for status in step.choices]
     elif step.kind is StepKind.FIELD:
         assert step.field is not None
-        if step.field.kind in CHOICES:
-            buttons = [answer(choice_label(step.field.kind, value, tr), value)
-                       for value in CHOICES[step.field.kind]]
+        buttons = [answer(choice_label(step.field.kind, value, tr), value) for value in step.choices]
     else:
         buttons = [answer(_("No comment"), "none")]
     rows = _rows(buttons)
-    if has_previous and is_button_kind(step):  # not for yearly counts or texts: ask anew
+    if has_previous and step.by_button:  # not for yearly counts or texts: ask anew
         rows.append([answer(_("No change since last year"), "same")])
     navigation = []
     if position > 0:
@@ -100,18 +93,7 @@ def start_report_keyboard(index: CatalogueIndex, tr: Translator, year: int,
         callback_data=pack(callbacks.START_REPORT, year, UnitRef(unit_id).encode(index)))]])
 
 
-def is_button_kind(step: Step) -> bool:
-    """Steps answered only with buttons (typed text is not an answer to them)."""
-    if step.kind is StepKind.STATUS:
-        return True
-    return step.kind is StepKind.FIELD and step.field is not None and step.field.kind in CHOICES
-
-
-def expects_number(step: Step) -> bool:
-    return step.kind is StepKind.FIELD and step.field is not None and step.field.kind.numeric
-
-
-def expects_text(step: Step) -> bool:
-    return step.kind is StepKind.COMMENT or (
-        step.kind is StepKind.FIELD and step.field is not None
-        and step.field.kind is IndicatorKind.TEXT)
+def nudge_keyboard(tr: Translator, year: int) -> InlineKeyboardMarkup:
+    """Under the missing-units notice: remind every late unit now."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(
+        tr.gettext("Nudge them all now"), callback_data=pack(callbacks.NUDGE_ALL, year))]])

@@ -1,4 +1,5 @@
-"""Typed rows returned by the storage layer; the rest of the code never sees SQL rows."""
+"""The core's records: what storage returns and the use cases work with. They live in the
+domain (not in storage) so that the core depends on nothing below it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
+
+
+class DeliveryState(StrEnum):
+    """Where one message the bot sent on its own initiative stands (see `outreach`)."""
+
+    CLAIMED = "claimed"  # recorded before the send; a claim of an earlier run is resent
+    SENT = "sent"  # Telegram accepted it
+    BLOCKED = "blocked"  # the person has blocked the bot: not retried until they write again
+    UNKNOWN = "unknown"  # timed out: it may have arrived, so it is never sent again on its own
 
 
 class Role(StrEnum):
@@ -99,3 +109,7 @@ class Session:
     step_key: str
     message_id: int | None = None  # the chat message showing the step
     linear: bool = False  # going through every step again, not only the unanswered ones
+    pending_key: str | None = None
+    """The step about to be shown: set with the answer before the next question is sent and
+    cleared when Telegram accepts it. While set, nobody knows which question is on screen
+    (a crash or a failed send fell in between), so typed text is not taken as an answer."""

@@ -5,13 +5,12 @@ from __future__ import annotations
 from html import escape
 from textwrap import shorten
 
-from bot.catalogue.describe import target_label
 from bot.catalogue.index import CatalogueIndex
 from bot.domain.answers import Status
 from bot.domain.summary import NOT_REPORTED, STATUS_COLUMNS, Summary
 from bot.i18n import Translator
-from bot.labels import status_label
-from bot.views import unit_name
+from bot.wording.describe import target_label
+from bot.wording.labels import status_label, unit_name
 
 LIST_LIMIT = 15
 STATUS_MARK = {Status.DONE: "✅", Status.ONGOING: "🔄", Status.IN_PROGRESS: "⏳",

@@ -1,0 +1,69 @@
+"""SQL for the delivery ledger: one row per message the bot sends on its own initiative.
+
+A mixin of `Storage`; the policy it serves is written in `bot.domain.outreach`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from bot.domain.records import DeliveryState
+from bot.storage.reporting import _Queries, _ts
+
+
+class DeliveryQueries:
+    """Claims and their outcomes, keyed by (message key, chat)."""
+
+    async def claim_delivery(self: _Queries, key: str, chat_id: int, now: datetime,
+                             boot: str) -> bool:
+        """Record a send before it happens. True when the caller should send: a new claim,
+        or a claim an earlier run left unsettled (it crashed before Telegram answered)."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "INSERT OR IGNORE INTO deliveries (key, chat_id, state, claimed_at, boot)"
+                " VALUES (?, ?, 'claimed', ?, ?)", (key, chat_id, _ts(now), boot))
+            if cursor.rowcount > 0:
+                return True
+            cursor = await db.execute(
+                "UPDATE deliveries SET boot = ?, claimed_at = ? WHERE key = ? AND chat_id = ?"
+                " AND state = 'claimed' AND boot != ?", (boot, _ts(now), key, chat_id, boot))
+            return cursor.rowcount > 0
+
+    async def settle_delivery(self: _Queries, key: str, chat_id: int, state: DeliveryState,
+                              now: datetime) -> None:
+        """What became of a claimed send: sent, blocked or unknown."""
+        await self._write(
+            "UPDATE deliveries SET state = ?, settled_at = ? WHERE key = ? AND chat_id = ?",
+            (state.value, _ts(now), key, chat_id))
+
+    async def release_delivery(self: _Queries, key: str, chat_id: int) -> None:
+        """Undo a claim whose send failed before anything could arrive: the next tick retries."""
+        await self._write("DELETE FROM deliveries WHERE key = ? AND chat_id = ? AND state = 'claimed'",
+                          (key, chat_id))
+
+    async def delivered_since(self: _Queries, prefix: str, chat_id: int, since: datetime,
+                              other_than: Iterable[str]) -> bool:
+        """Whether a message whose key starts with `prefix` went (or may have gone) to this
+        chat since `since`, other than the keys given (the one-reminder-a-day rule)."""
+        keys = list(other_than)
+        marks = ",".join("?" * len(keys))
+        row = await self._one(
+            "SELECT 1 FROM deliveries WHERE chat_id = ? AND key >= ? AND key < ?"
+            f" AND key NOT IN ({marks}) AND state IN ('claimed', 'sent', 'unknown')"
+            " AND claimed_at >= ? LIMIT 1",
+            (chat_id, prefix, prefix + "\U0010ffff", *keys, _ts(since)))
+        return row is not None
+
+    async def delivery_states(self: _Queries, key: str) -> dict[int, DeliveryState]:
+        """chat → state of the message `key`."""
+        rows = await self._all("SELECT chat_id, state FROM deliveries WHERE key = ?", (key,))
+        return {row["chat_id"]: DeliveryState(row["state"]) for row in rows}
+
+    async def deliveries(self: _Queries, prefix: str = "") -> list[tuple[str, int, DeliveryState]]:
+        """Every recorded send whose key starts with `prefix`, oldest first (the audit trail
+        of what was sent; tests and `/rounds` read it)."""
+        rows = await self._all(
+            "SELECT key, chat_id, state FROM deliveries WHERE key >= ? AND key < ?"
+            " ORDER BY claimed_at, key", (prefix, prefix + "\U0010ffff"))
+        return [(row["key"], row["chat_id"], DeliveryState(row["state"])) for row in rows]
