@@ -1,6 +1,7 @@
 """Wiring: builds the PTB Application, owns resources in post_init/post_shutdown, and
 registers every handler in explicit groups (authorization first).
 
+Group -2  log context: later log lines carry the update's id and chat id (no names).
 Group -1  authorization: who is asking; stops unregistered people.
 Group  0  report housekeeping: any other command pauses the guided report, so a chatty
           message typed after /status or /help is not saved as an answer.
@@ -35,6 +36,7 @@ from bot.domain.reporting import Reporting
 from bot.handlers import admin, general, reminding, report, review, summary
 from bot.handlers.auth import authorize
 from bot.i18n import N_, I18nError, Translators
+from bot.ops.logging_setup import configure_logging, remember_update
 from bot.services import KotobotContext, Services, system_clock
 from bot.storage import Storage
 
@@ -88,6 +90,10 @@ async def _post_init(application: Application) -> None:
     services.scheduling = Scheduling(application, services)
     services.scheduling.extra_ticks.append(lambda: digest_tick(application.bot, services))
     await services.scheduling.start()
+    from bot.ops.jobs import OpsJobs
+
+    application.bot_data["ops"] = OpsJobs(application, services)
+    await application.bot_data["ops"].start()
 
 
 async def _set_menus(application: Application, services: Services) -> None:
@@ -106,12 +112,18 @@ async def _post_shutdown(application: Application) -> None:
     if services.scheduling is not None:
         services.scheduling.stop()
     if hasattr(services, "storage"):
+        if "ops" in application.bot_data:
+            await application.bot_data["ops"].stop()
         await services.storage.close()
 
 
 async def _on_error(update: object, context: KotobotContext) -> None:
     """Log the error; tell the person, in their language, that nothing they saved is lost."""
-    log.error("update %s failed", update, exc_info=context.error)
+    # ids and the exception's type only: the Update holds names and typed answers
+    update_id, chat_id = ((update.update_id, update.effective_chat and update.effective_chat.id)
+                          if isinstance(update, Update) else (None, None))
+    log.error("update failed: %s", type(context.error).__name__, exc_info=context.error,
+              extra={"update_id": update_id, "chat_id": chat_id})
     if isinstance(update, Update) and update.effective_chat is not None:
         # PTB builds a fresh context for error handlers, without the viewer: look the language up
         services: Services = context.application.bot_data["services"]
@@ -130,6 +142,7 @@ AUTHORIZATION, HOUSEKEEPING, MAIN = -1, 0, 1
 
 
 def _add_handlers(application: Application) -> None:
+    application.add_handler(TypeHandler(Update, remember_update), group=AUTHORIZATION - 1)
     application.add_handler(TypeHandler(Update, authorize), group=AUTHORIZATION)
     application.add_handler(MessageHandler(
         filters.UpdateType.MESSAGE & filters.COMMAND & ~filters.Regex(r"^/report(@\w+)?(\s|$)"),
@@ -180,8 +193,7 @@ def _add_handlers(application: Application) -> None:
 
 def run(settings: Settings) -> int:
     """`kotobot run`: long polling until interrupted."""
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(settings.log_format)
     if settings.token is None:
         print(
             "kotobot: no bot token. Create a bot with @BotFather in Telegram (/newbot), then set "
