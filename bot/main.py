@@ -33,7 +33,7 @@ from bot import callbacks
 from bot.catalogue.loader import CatalogueError, load_catalogue
 from bot.config import Settings
 from bot.domain.reporting import Reporting
-from bot.handlers import admin, general, reminding, report, review, summary
+from bot.handlers import admin, general, privacy, reminding, report, review, summary
 from bot.handlers.auth import authorize
 from bot.i18n import N_, I18nError, Translators
 from bot.ops.logging_setup import configure_logging, remember_update
@@ -47,6 +47,7 @@ MENU = [
     ("status", N_("What is due and missing")),
     ("summary", N_("Where the programme stands")),
     ("language", N_("Change the language")),
+    ("privacy", N_("Your personal data")),
     ("help", N_("Help")),
     ("cancel", N_("Stop what you are doing")),
 ]
@@ -162,6 +163,9 @@ def _add_handlers(application: Application) -> None:
         "summary": summary.summary_command,
         "export": summary.export_command,
         "digest": summary.digest_command,
+        "privacy": privacy.privacy_command,
+        "mydata": privacy.mydata_command,
+        "forget": privacy.forget_command,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE),
@@ -175,6 +179,7 @@ def _add_handlers(application: Application) -> None:
         callbacks.INVITE: admin.invite_button,
         callbacks.REMOVE_CONTACT: admin.remove_contact_button,
         callbacks.NUDGE_ALL: reminding.nudge_button,
+        privacy.FORGET: privacy.forget_button,
     }
     for prefix, callback in buttons.items():
         application.add_handler(CallbackQueryHandler(callback, pattern=f"^{prefix}:"), group=MAIN)

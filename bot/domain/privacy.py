@@ -10,7 +10,7 @@ stay with the unit under a pseudonym.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 STRANGER_RETENTION = timedelta(days=30)
@@ -45,3 +45,10 @@ def cutoffs(now: datetime, retention_days: int) -> RetentionCutoffs:
 def person_ref(person_id: int) -> str:
     """How the audit log names a person: by row id, which outlives their erasure."""
     return f"person #{person_id}"
+
+
+def round_opened(year: int, before: date | None, after: date) -> tuple[Action, str]:
+    """Re-opening a round with another deadline is how a deadline changes: log it as such."""
+    if before is not None and before != after:
+        return Action.DEADLINE_CHANGE, f"round {year}: {before.isoformat()} -> {after.isoformat()}"
+    return Action.ROUND_OPEN, f"round {year}, deadline {after.isoformat()}"
