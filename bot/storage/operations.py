@@ -60,14 +60,14 @@ class OperationsQueries:
         """The log, oldest first, digest deliveries included."""
         start = _ts(since) if since else ""
         rows = await self._all(
-            "SELECT a.at AS at, a.actor_id AS actor_id, p.name AS name, p.erased_at AS erased,"
-            " a.action AS action, a.detail AS detail FROM audit_log a"
+            "SELECT a.at AS at, a.id AS seq, a.actor_id AS actor_id, p.name AS name,"
+            " p.erased_at AS erased, a.action AS action, a.detail AS detail FROM audit_log a"
             " LEFT JOIN people p ON p.id = a.actor_id WHERE a.at >= ?"
             " UNION ALL"
-            " SELECT n.claimed_at, NULL, NULL, NULL, 'digest_sent',"
+            " SELECT n.claimed_at, NULL, NULL, NULL, NULL, 'digest_sent',"
             " 'round ' || n.year || ' to person #' || n.person_id"
             " FROM sent_notices n WHERE n.kind = ? AND n.claimed_at >= ?"
-            " ORDER BY at", (start, DIGEST_KIND, start))
+            " ORDER BY at, seq", (start, DIGEST_KIND, start))
         return [AuditEntry(datetime.fromisoformat(row["at"]), row["actor_id"],
                            "" if row["erased"] else (row["name"] or ""), row["action"],
                            row["detail"]) for row in rows]
