@@ -4,6 +4,7 @@
     kotobot catalogue validate [PATH]
     kotobot catalogue show [--lang fi|sv|en] [--theme KEY]
     kotobot catalogue export --format json|csv [--lang fi|sv|en]
+    kotobot health | backup [PATH] | restore PATH | audit [--since DATE]   (see bot/ops/cli.py)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bot.catalogue.loader import CatalogueError, load_catalogue
 from bot.catalogue.models import LANGUAGES
 from bot.config import Settings
 from bot.i18n import I18nError, Translators
+from bot.ops import cli as ops_cli
 from bot.wording.tree import render_tree
 
 EXIT_INVALID = 1
@@ -30,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kotobot", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="start the Telegram bot (long polling)")
+    ops_cli.add_commands(commands)
     catalogue = commands.add_parser("catalogue", help="inspect the measure catalogue")
     actions = catalogue.add_subparsers(dest="action", required=True)
     validate = actions.add_parser("validate", help="check a catalogue file and list every problem")
@@ -80,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "catalogue":
             return _catalogue_command(args, settings)
+        if args.command in ops_cli.COMMANDS:
+            return ops_cli.run_command(args, settings)
         from bot.main import run  # imported late: the catalogue commands need no Telegram
 
         return run(settings)

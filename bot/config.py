@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     coordinators: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     timezone: str = "Europe/Helsinki"
     catalogue: Path = DEFAULT_CATALOGUE
+    log_format: Literal["text", "json"] = "text"
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=14, ge=1)
+    retention_days: int = Field(default=365, ge=1)
+    privacy_controller: str = "Vaasan kaupunki – Vasa stad – City of Vaasa"
+    privacy_contact: str = "kirjaamo@vaasa.fi"
 
     @field_validator("coordinators", mode="before")
     @classmethod

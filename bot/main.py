@@ -1,6 +1,7 @@
 """Wiring: builds the PTB Application, owns resources in post_init/post_shutdown, and
 registers every handler in explicit groups (authorization first).
 
+Group -2  log context: later log lines carry the update's id and chat id (no names).
 Group -1  authorization: who is asking; stops unregistered people.
 Group  0  report housekeeping: any other command pauses the guided report, so a chatty
           message typed after /status or /help is not saved as an answer.
@@ -36,10 +37,11 @@ from bot.chat.messenger import TelegramMessenger
 from bot.config import Settings
 from bot.domain.outreach import Outreach
 from bot.domain.reporting import Reporting
-from bot.handlers import admin, general, reminding, report, review, summary
+from bot.handlers import admin, general, privacy, reminding, report, review, summary
 from bot.handlers.auth import authorize
 from bot.handlers.errors import on_error
 from bot.i18n import N_, I18nError, Translators
+from bot.ops.logging_setup import configure_logging, remember_update
 from bot.services import KotobotContext, Services, system_clock
 from bot.storage import Storage
 from scheduler.jobs import Scheduling
@@ -51,6 +53,7 @@ MENU = [
     ("status", N_("What is due and missing")),
     ("summary", N_("Where the programme stands")),
     ("language", N_("Change the language")),
+    ("privacy", N_("Your personal data")),
     ("help", N_("Help")),
     ("cancel", N_("Stop what you are doing")),
 ]
@@ -101,6 +104,10 @@ async def _post_init(application: Application) -> None:
     await _set_menus(application, services)
     assert isinstance(services.scheduling, Scheduling)
     await services.scheduling.start()
+    from bot.ops.jobs import OpsJobs
+
+    application.bot_data["ops"] = OpsJobs(application, services)
+    await application.bot_data["ops"].start()
 
 
 async def _set_menus(application: Application, services: Services) -> None:
@@ -118,6 +125,8 @@ async def _post_shutdown(application: Application) -> None:
     services: Services = application.bot_data["services"]
     if isinstance(services.scheduling, Scheduling):
         services.scheduling.stop()
+    if "ops" in application.bot_data:
+        await application.bot_data["ops"].stop()
     await services.storage.close()
 
 
@@ -125,6 +134,7 @@ AUTHORIZATION, HOUSEKEEPING, MAIN = -1, 0, 1
 
 
 def _add_handlers(application: Application) -> None:
+    application.add_handler(TypeHandler(Update, remember_update), group=AUTHORIZATION - 1)
     application.add_handler(TypeHandler(Update, authorize), group=AUTHORIZATION)
     application.add_handler(MessageHandler(
         filters.UpdateType.MESSAGE & filters.COMMAND & ~filters.Regex(r"^/report(@\w+)?(\s|$)"),
@@ -144,6 +154,9 @@ def _add_handlers(application: Application) -> None:
         "summary": summary.summary_command,
         "export": summary.export_command,
         "digest": summary.digest_command,
+        "privacy": privacy.privacy_command,
+        "mydata": privacy.mydata_command,
+        "forget": privacy.forget_command,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE),
@@ -157,6 +170,7 @@ def _add_handlers(application: Application) -> None:
         callbacks.INVITE: admin.invite_button,
         callbacks.REMOVE_CONTACT: admin.remove_contact_button,
         callbacks.NUDGE_ALL: reminding.nudge_button,
+        privacy.FORGET: privacy.forget_button,
     }
     for prefix, callback in buttons.items():
         application.add_handler(CallbackQueryHandler(callback, pattern=f"^{prefix}:"), group=MAIN)
@@ -175,8 +189,7 @@ def _add_handlers(application: Application) -> None:
 
 def run(settings: Settings) -> int:
     """`kotobot run`: long polling until interrupted."""
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(settings.log_format)
     if settings.token is None:
         print(
             "kotobot: no bot token. Create a bot with @BotFather in Telegram (/newbot), then set "

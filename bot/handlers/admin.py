@@ -11,11 +11,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from bot.chat import callbacks
 from bot.chat.callbacks import BadCallback, UnitRef, pack
 from bot.domain.invitations import VALID_FOR, deep_link, new_code
+from bot.domain.privacy import Action, person_ref, round_opened
 from bot.domain.records import Role
 from bot.domain.reminding import ReminderKind
 from bot.domain.reporting import Refusal
 from bot.domain.rounds import current_round, default_deadline, default_round_year, parse_year
+from bot.handlers.audit import audit
 from bot.handlers.common import Handler, button_guard, refuse, send_blocks
+from bot.handlers.privacy import erase_offer
 from bot.i18n import Translator
 from bot.services import KotobotContext
 from bot.wording.labels import unit_name
@@ -81,6 +84,7 @@ async def _send_invitation(message: Message, context: KotobotContext, role: Role
     code = new_code()
     await services.storage.create_invitation(code, role, unit_id, context.me.telegram_id, now,
                                              now + VALID_FOR)
+    await audit(context, Action.INVITE, f"{role.value} {unit_id}".rstrip())
     until = tr.date((now + VALID_FOR).astimezone(services.settings.tz).date())
     who = (_("a member of the Multicultural Council") if role is Role.COUNCIL
            else _("a contact person for {unit}").format(unit=unit_name(services.catalogue, unit_id, tr)))
@@ -140,12 +144,15 @@ async def remove_contact_button(update: Update, context: KotobotContext) -> None
     await query.answer()
     person = await services.storage.person(int(person_t))
     removed = person is not None and await services.storage.revoke(person.id, Role.CONTACT, unit_id)
+    if removed and person is not None:
+        await audit(context, Action.REMOVE_CONTACT, f"{person_ref(person.id)} from {unit_id}")
     name = (person.name if person else "") or person_t
     unit = unit_name(services.catalogue, unit_id, tr)
     await query.message.reply_text(
         _("{name} is no longer a contact person for {unit}.").format(name=escape(name), unit=escape(unit))
         if removed else
-        _("{name} was not a contact person for {unit}.").format(name=escape(name), unit=escape(unit)))
+        _("{name} was not a contact person for {unit}.").format(name=escape(name), unit=escape(unit)),
+        reply_markup=erase_offer(tr, person) if removed and person is not None else None)
 
 
 @coordinators_only
@@ -166,6 +173,7 @@ async def round_command(update: Update, context: KotobotContext) -> None:
             latest = current_round(await services.storage.rounds())
             year = parse_year(args[0]) if args else (latest.year if latest else 0)
             if await services.storage.close_round(year, services.clock()):
+                await audit(context, Action.ROUND_CLOSE, f"round {year}")
                 await message.reply_text(_("Round {year} is closed. Answers can no longer be changed.")
                                          .format(year=year))
             else:
@@ -173,6 +181,7 @@ async def round_command(update: Update, context: KotobotContext) -> None:
         elif action == "reminders" and len(args) >= 2:
             year, ladder = parse_year(args[0]), parse_ladder(" ".join(args[1:]))
             if await services.storage.set_ladder(year, ladder):
+                await audit(context, Action.REMINDER_LADDER, f"round {year}: {','.join(map(str, ladder))}")
                 await message.reply_text(_("Reminders for round {year}: {days}.").format(
                     year=year, days=_ladder_text(ladder, tr)))
             else:
@@ -214,6 +223,7 @@ async def _open_round(message: Message, context: KotobotContext, args: list[str]
             year=year, start=programme.start, end=programme.end))
         return
     new = await services.storage.open_round(year, deadline, DEFAULT_LADDER, services.clock())
+    await audit(context, *round_opened(year, existing.deadline if existing else None, deadline))
     round_ = await services.storage.round(year)
     assert round_ is not None
     pending = await services.reporting.pending_units(round_)

@@ -12,10 +12,11 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.chat import callbacks
 from bot.domain.access import Viewer
+from bot.handlers.privacy import FORGET
 from bot.i18n import language_from_telegram
 from bot.services import KotobotContext
 
-OPEN_COMMANDS = ("/start", "/help", "/language", "/cancel")
+OPEN_COMMANDS = ("/start", "/help", "/language", "/cancel", "/privacy", "/mydata", "/forget")
 
 
 async def authorize(update: Update, context: KotobotContext) -> None:
@@ -53,4 +54,4 @@ def _is_open(update: Update) -> bool:
         command = message.text.split()[0].split("@")[0].lower()
         return command in OPEN_COMMANDS
     query = update.callback_query
-    return bool(query and query.data and query.data.startswith(callbacks.LANGUAGE + ":"))
+    return bool(query and query.data and query.data.startswith((callbacks.LANGUAGE + ":", FORGET + ":")))

@@ -23,7 +23,8 @@ async def on_error(update: object, context: KotobotContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     chat_id = update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
     # never the Update itself: it holds names and typed answers
-    log.error("update %s in chat %s failed: %s", update_id, chat_id, kind, exc_info=error)
+    log.error("update failed: %s", kind, exc_info=error,
+              extra={"update_id": update_id, "chat_id": chat_id})
     services: Services = context.application.bot_data["services"]
     if chat_id is not None:
         person = (await services.storage.person_by_telegram(chat_id)

@@ -16,6 +16,7 @@ from bot.domain.invitations import InvitationProblem, check_invitation
 from bot.domain.records import Role
 from bot.domain.reporting import Refusal
 from bot.handlers.common import button_guard, refuse
+from bot.handlers.privacy import privacy_hint
 from bot.handlers.report import typed_answer
 from bot.i18n import Translator
 from bot.services import KotobotContext
@@ -46,6 +47,7 @@ def help_text(viewer: Viewer, tr: Translator, programme: Text) -> str:
                   _("/round – open or close a reporting round; /rounds lists them"),
                   _("/remind – remind everyone who still has something to report"),
                   _("/digest – preview or schedule the council's yearly digest")]
+    lines += [_("/privacy – how your personal data is handled; /mydata, /forget")]
     lines += [_("/language – change the language"),
               _("/cancel – stop what you are doing (your answers are kept)"),
               _("/help – this help")]
@@ -64,11 +66,13 @@ async def start_command(update: Update, context: KotobotContext) -> None:
     _ = tr.gettext
     if me.registered:
         greeting = _("Welcome!") if context.first_contact else _("Welcome back!")
-        await message.reply_text(greeting + "\n\n" + help_text(me, tr, context.services.catalogue.programme.name))
+        await message.reply_text(greeting + "\n\n" + help_text(me, tr, context.services.catalogue.programme.name)
+                                 + ("\n\n" + privacy_hint(tr) if context.first_contact else ""))
     else:
         await message.reply_text(
             about_text(tr, context.services.catalogue.programme.name) + "\n\n" + _("To take part you need an invitation link from the "
-                                        "integration coordinator."))
+                                        "integration coordinator.")
+            + ("\n\n" + privacy_hint(tr) if context.first_contact else ""))
     if me.person and me.person.language is None:
         await _ask_language(message, tr)
 
@@ -97,7 +101,7 @@ async def _redeem(message: Message, context: KotobotContext, code: str) -> None:
     if invitation.role is Role.COUNCIL:
         await message.reply_text(_(
             "Welcome! You are now registered as a member of the Multicultural Council. "
-            "You will receive the yearly digest here."))
+            "You will receive the yearly digest here.") + ("\n\n" + privacy_hint(tr) if context.first_contact else ""))
         await context.services.tell_coordinators(lambda t: t.gettext(
             "{name} joined as a member of the Multicultural Council.").format(name=escape(who)))
     else:
@@ -111,6 +115,8 @@ async def _redeem(message: Message, context: KotobotContext, code: str) -> None:
             markup = start_report_keyboard(services.catalogue, tr, round_.year, invitation.unit_id)
             text += "\n\n" + _("Reporting for {year} is open now, deadline {date}.").format(
                 year=round_.year, date=tr.date(round_.deadline))
+        if context.first_contact:
+            text += "\n\n" + privacy_hint(tr)
         await message.reply_text(text, reply_markup=markup)
         await context.services.tell_coordinators(lambda t: t.gettext(
             "{name} joined as a contact person for {unit}.").format(

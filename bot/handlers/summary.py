@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from functools import wraps
 from html import escape
@@ -9,12 +10,15 @@ from html import escape
 from telegram import Message, Update
 
 from bot.chat.summary_view import summary_blocks
+from bot.domain.privacy import Action
 from bot.domain.records import Round
 from bot.domain.reporting import Refusal
 from bot.domain.rounds import current_round, parse_year
 from bot.domain.summary import load_round_data, summarise
 from bot.handlers.admin import coordinators_only
+from bot.handlers.audit import audit
 from bot.handlers.common import Handler, refuse, send_blocks
+from bot.reports.audit_sheet import with_audit_sheet
 from bot.reports.chart import status_chart
 from bot.reports.workbook import summary_workbook
 from bot.services import KotobotContext
@@ -94,6 +98,9 @@ async def export_command(update: Update, context: KotobotContext) -> None:
     summary = summarise(services.catalogue, data)
     workbook = summary_workbook(services.catalogue, summary, data.answers,
                                 await services.storage.people_names(), tr, services.settings.tz)
+    if context.me.is_coordinator:  # the audit log is for coordinators, not the council
+        workbook = await asyncio.to_thread(with_audit_sheet, workbook,
+                                           await services.storage.audit_entries(), tr, services.settings.tz)
     await message.reply_document(workbook, filename=_("kotobot-{year}.xlsx").format(year=round_.year),
                                  caption=_("All answers of {year}, and a summary per theme.")
                                  .format(year=round_.year))
@@ -121,6 +128,7 @@ async def digest_command(update: Update, context: KotobotContext) -> None:
             await message.reply_text(_("There is no reporting round for {year}. /rounds lists them.")
                                      .format(year=year))
             return
+        await audit(context, Action.DIGEST_DATE, f"round {year}: {day.isoformat()}")
         await message.reply_text(_("The digest of {year} will go to the council on {date} "
                                    "(or the next working day) at 10:00.")
                                  .format(year=year, date=tr.date(day)))

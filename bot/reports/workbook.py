@@ -172,7 +172,8 @@ def summary_workbook(index: CatalogueIndex, summary: Summary, answers: list[Answ
                 tr.text(measure.text), measure.id, _unit_name(index, unit, tr),
                 _status_name(values.get((unit, status_key(measure.id))), tr),
                 "; ".join(shown) or None, values.get((unit, comment_key(measure.id))) or None,
-                people.get(source.person_id) if source else None,
+                (people.get(source.person_id) or _("a former contact of {unit}").format(
+                    unit=_unit_name(index, unit, tr))) if source else None,
                 _local(source.answered_at, tz) if source else None,
                 _yes_no(source.late, tr) if source else None]
 

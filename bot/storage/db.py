@@ -19,6 +19,8 @@ import aiosqlite
 
 from bot.domain.records import Grant, Invitation, Person, Role
 from bot.storage.deliveries import DeliveryQueries
+from bot.storage.operations import OperationsQueries
+from bot.storage.privacy import PrivacyQueries
 from bot.storage.reporting import ReportingQueries, _ts
 from bot.storage.schema import MIGRATIONS
 
@@ -32,7 +34,7 @@ def _person(row: aiosqlite.Row) -> Person:
                   bool(row["reachable"]), bool(row["privacy_warned"]))
 
 
-class Storage(ReportingQueries, DeliveryQueries):
+class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueries):
     """Typed access to the database. Create with `await Storage.open(path)`."""
 
     def __init__(self, path: Path | str) -> None:
@@ -187,7 +189,10 @@ class Storage(ReportingQueries, DeliveryQueries):
     async def people_names(self) -> dict[int, str]:
         """person id → display name, for "answered by" columns."""
         rows = await self._all("SELECT id, name, telegram_id FROM people")
-        return {row["id"]: row["name"] or str(row["telegram_id"]) for row in rows}
+        # an erased person's pseudonym id (negative) is no name: "" lets the reader say
+        # "a former contact of <unit>"
+        return {row["id"]: row["name"] or (str(row["telegram_id"]) if row["telegram_id"] > 0 else "")
+                for row in rows}
 
     async def people_by_telegram_ids(self, telegram_ids: Iterable[int]) -> list[Person]:
         ids = list(telegram_ids)

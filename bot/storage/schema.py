@@ -140,4 +140,24 @@ MIGRATIONS: list[str] = [
     DROP TABLE sent_notices;
     ALTER TABLE sessions ADD COLUMN pending_key TEXT;
     """,
+    # 6: running it for the city: the bot's heartbeat (for `kotobot health`), an audit log of
+    # administrative actions, and the dates that personal-data retention and erasure need
+    """
+    CREATE TABLE heartbeat (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        beat_at TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL
+    );
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor_id INTEGER REFERENCES people(id),
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX audit_log_at ON audit_log (at);
+    ALTER TABLE people ADD COLUMN role_ended_at TEXT;
+    ALTER TABLE people ADD COLUMN erased_at TEXT;
+    """,
 ]
