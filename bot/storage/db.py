@@ -17,6 +17,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.storage.imports import ImportQueries
 from bot.storage.records import Grant, Invitation, Person, Role
 from bot.storage.reporting import ReportingQueries, _ts
 from bot.storage.schema import MIGRATIONS
@@ -31,7 +32,7 @@ def _person(row: aiosqlite.Row) -> Person:
                   bool(row["reachable"]), bool(row["privacy_warned"]))
 
 
-class Storage(ReportingQueries):
+class Storage(ReportingQueries, ImportQueries):
     """Typed access to the database. Create with `await Storage.open(path)`."""
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
