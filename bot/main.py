@@ -32,7 +32,7 @@ from bot import callbacks
 from bot.catalogue.loader import CatalogueError, load_catalogue
 from bot.config import Settings
 from bot.domain.reporting import Reporting
-from bot.handlers import admin, general, reminding, report, review, summary
+from bot.handlers import admin, general, imports, reminding, report, review, summary
 from bot.handlers.auth import authorize
 from bot.i18n import N_, I18nError, Translators
 from bot.services import KotobotContext, Services, system_clock
@@ -165,6 +165,7 @@ def _add_handlers(application: Application) -> None:
     }
     for prefix, callback in buttons.items():
         application.add_handler(CallbackQueryHandler(callback, pattern=f"^{prefix}:"), group=MAIN)
+    imports.register(application, MAIN)  # coordinators' workbooks, before the catch-alls
     new_message = filters.UpdateType.MESSAGE
     fallbacks = [
         MessageHandler(filters.UpdateType.EDITED, general.edited_message),

@@ -107,8 +107,8 @@ async def digest_tick(bot: Bot, services: Services) -> None:
     """Send every due digest to every council member who has not had it yet."""
     now, tz = services.clock(), services.settings.tz
     for round_ in await services.storage.rounds():
-        if not digest_due(plan_of(round_), now, tz):
-            continue
+        if round_.imported or not digest_due(plan_of(round_), now, tz):
+            continue  # a past year created to import into gets no digest of its own
         complete = set(await services.storage.notices_sent(DIGEST, round_.year))
         for member in await services.storage.council_members():
             if member.id not in complete and member.reachable:
