@@ -144,9 +144,9 @@ def fill_form_sheet(sheet: Worksheet, index: CatalogueIndex, rows: Sequence[Form
     column_of = {key: number for number, key in enumerate(keys, start=1)}
     names = _headers(tr)
     for number, key in enumerate(keys, start=1):
-        base, _sep, slot = key.partition(":")
+        base, _sep, slot_number = key.partition(":")
         sheet.cell(KEY_ROW, number, KEY_PREFIX + key)
-        header = sheet.cell(HEADER_ROW, number, names[base].format(number=slot))
+        header = sheet.cell(HEADER_ROW, number, names[base].format(number=slot_number))
         header.font = BOLD
         header.alignment = WRAPPED
         letter = get_column_letter(number)
