@@ -5,6 +5,8 @@
     kotobot catalogue show [--lang fi|sv|en] [--theme KEY]
     kotobot catalogue export --format json|csv [--lang fi|sv|en]
     kotobot health | backup [PATH] | restore PATH | audit [--since DATE]   (see bot/ops/cli.py)
+    kotobot template --year YEAR [--unit UNIT] [--lang fi|sv|en] -o FILE.xlsx
+    kotobot import FILE.xlsx --year YEAR [--apply] [--closed] [--by TELEGRAM_ID]
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot import import_cli
 from bot.catalogue.export import export_csv, export_json
 from bot.catalogue.loader import CatalogueError, load_catalogue
 from bot.catalogue.models import LANGUAGES
@@ -45,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--lang", choices=LANGUAGES, help="only this language (default: all)")
     for sub in (show, export):
         sub.add_argument("--catalogue", type=Path, help="default: KOTOBOT_CATALOGUE or the shipped one")
+    import_cli.add_commands(commands)
     return parser
 
 
@@ -85,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _catalogue_command(args, settings)
         if args.command in ops_cli.COMMANDS:
             return ops_cli.run_command(args, settings)
+        if args.command in ("template", "import"):
+            return import_cli.run(args, settings)
         from bot.main import run  # imported late: the catalogue commands need no Telegram
 
         return run(settings)

@@ -37,7 +37,7 @@ from bot.chat.messenger import TelegramMessenger
 from bot.config import Settings
 from bot.domain.outreach import Outreach
 from bot.domain.reporting import Reporting
-from bot.handlers import admin, general, privacy, reminding, report, review, summary
+from bot.handlers import admin, general, imports, privacy, reminding, report, review, summary
 from bot.handlers.auth import authorize
 from bot.handlers.errors import on_error
 from bot.i18n import N_, I18nError, Translators
@@ -174,6 +174,7 @@ def _add_handlers(application: Application) -> None:
     }
     for prefix, callback in buttons.items():
         application.add_handler(CallbackQueryHandler(callback, pattern=f"^{prefix}:"), group=MAIN)
+    imports.register(application, MAIN)  # coordinators' workbooks, before the catch-alls
     new_message = filters.UpdateType.MESSAGE
     fallbacks = [
         MessageHandler(filters.UpdateType.EDITED, general.edited_message),

@@ -147,8 +147,8 @@ class Scheduling:
     async def _digest_tick(self, round_: Round) -> None:
         """Send the round's digest, once, to every council member who has not had it."""
         services = self.services
-        if not digest_due(plan_of(round_), services.clock(), services.settings.tz):
-            return
+        if round_.imported or not digest_due(plan_of(round_), services.clock(), services.settings.tz):
+            return  # a past year created to import into gets no digest of its own
         key = f"digest:{round_.year}"
         complete = {chat for chat, state in (await services.storage.delivery_states(key)).items()
                     if state is DeliveryState.SENT}

@@ -228,10 +228,11 @@ class FakeTelegram:
 
     # ---- lifecycle ---------------------------------------------------------------------------
     async def start(self) -> None:
-        """Serve on 127.0.0.1 at a free port; sets ``base_url`` and ``base_file_url`` (the latter
-        only satisfies PTB's builder: the bot never downloads here, users send text only)."""
+        """Serve on 127.0.0.1 at a free port; sets ``base_url`` and ``base_file_url`` (where the
+        bot downloads files users sent, after getFile)."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
+        app.router.add_get("/file/bot{token}/{path:.*}", self._download)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         sock = socket.socket()
@@ -287,6 +288,14 @@ class FakeTelegram:
                 body["parameters"] = {"retry_after": e.retry_after}
             return web.json_response(body, status=e.code)
         return web.json_response({"ok": True, "result": result})
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """A file a user sent, fetched by the bot at the ``file_path`` getFile gave it."""
+        file_id = request.match_info["path"].rsplit("/", 1)[-1]
+        if request.match_info["token"] != self.token or file_id not in self._files:
+            return web.Response(status=404, text="Not Found")
+        self.calls.append(("download", {"file_id": file_id}))
+        return web.Response(body=self._files[file_id][0])
 
     def _target(self, p: Params, *, blockable: bool = True, throttled: bool = True) -> int:
         """Resolve chat_id, applying unknown-chat, blocked-user and flood-control failures."""
@@ -469,6 +478,16 @@ class FakeTelegram:
     _m_sendphoto = partialmethod(_send_file, kind="photo")
     _m_senddocument = partialmethod(_send_file, kind="document")
 
+    def _m_getfile(self, p: Params) -> Any:
+        file_id = str(p.get("file_id") or "")
+        if file_id not in self._files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        data = self._files[file_id][0]
+        if len(data) > 20 * 1024 * 1024:  # the Bot API's download limit
+            raise ApiError(400, "Bad Request: file is too big")
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data),
+                "file_path": f"documents/{file_id}"}
+
     def _m_getchat(self, p: Params) -> Any:
         chat = self._target(p, blockable=False, throttled=False)
         gifts = dict.fromkeys(["unlimited_gifts", "limited_gifts", "unique_gifts",
@@ -523,6 +542,23 @@ class FakeTelegram:
         message: Params = {"message_id": next(self._msg_ids[user.id]), "from": user.to_api(),
                            "chat": user.chat(), "date": int(time.time()),
                            "location": {"latitude": latitude, "longitude": longitude}}
+        return await self._enqueue({"message": message})
+
+    async def send_document(self, user: FakeUser, data: bytes, file_name: str | None,
+                            mime_type: str | None = "application/vnd.openxmlformats-officedocument"
+                            ".spreadsheetml.sheet", caption: str | None = None,
+                            file_size: int | None = None) -> Params:
+        """The user sends a file; the bot can fetch it with getFile and a download from
+        ``base_file_url``. ``file_size`` overrides the size Telegram reports."""
+        file_id = f"userdoc-{next(self._seq)}"
+        self._files[file_id] = (data, file_name, mime_type)
+        message: Params = {"message_id": next(self._msg_ids[user.id]), "from": user.to_api(),
+                           "chat": user.chat(), "date": int(time.time()), "document": _compact({
+                               "file_id": file_id, "file_unique_id": f"u{file_id}",
+                               "file_name": file_name, "mime_type": mime_type,
+                               "file_size": len(data) if file_size is None else file_size})}
+        if caption is not None:
+            message["caption"] = caption
         return await self._enqueue({"message": message})
 
     async def press(self, user: FakeUser, message: BotMessage, button: str) -> Params:

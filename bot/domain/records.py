@@ -62,6 +62,7 @@ class Round:
     digest_on: date | None
     opened_at: datetime
     closed_at: datetime | None
+    imported: bool = False  # a past year created closed to bring in answers from workbooks
 
     @property
     def is_open(self) -> bool:
@@ -77,6 +78,7 @@ class Answer:
     person_id: int
     answered_at: datetime
     late: bool
+    source: str | None = None  # the workbook's file name when imported by the coordinator
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from bot.domain.records import Role
 from bot.domain.reminding import ReminderKind
 from bot.domain.reporting import Refusal
 from bot.domain.rounds import current_round, default_deadline, default_round_year, parse_year
+from bot.handlers import past_rounds
 from bot.handlers.audit import audit
 from bot.handlers.common import Handler, button_guard, refuse, send_blocks
 from bot.handlers.privacy import erase_offer
@@ -167,7 +168,10 @@ async def round_command(update: Update, context: KotobotContext) -> None:
     usage = _("Use: /round open [year] [deadline, e.g. 2027-01-31] · /round close [year] · "
               "/round reminders YEAR DAYS (e.g. 21,7,2; negative = after the deadline)")
     try:
-        if action == "open":
+        if action == "open" and past_rounds.CLOSED_FLAG in args:
+            await past_rounds.open_past_round(message, context,
+                                              [a for a in args if a != past_rounds.CLOSED_FLAG])
+        elif action == "open":
             await _open_round(message, context, args)
         elif action == "close":
             latest = current_round(await services.storage.rounds())

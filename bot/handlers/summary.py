@@ -15,6 +15,7 @@ from bot.domain.records import Round
 from bot.domain.reporting import Refusal
 from bot.domain.rounds import current_round, parse_year
 from bot.domain.summary import load_round_data, summarise
+from bot.handlers import imports
 from bot.handlers.admin import coordinators_only
 from bot.handlers.audit import audit
 from bot.handlers.common import Handler, refuse, send_blocks
@@ -79,7 +80,8 @@ async def summary_command(update: Update, context: KotobotContext) -> None:
                                      .format(key=escape(key), themes=", ".join(index.themes)))
             return
     summary = summarise(index, await load_round_data(services.storage, round_), theme_id, unit_id)
-    await send_blocks(message, summary_blocks(index, summary, tr, title))
+    await send_blocks(message, summary_blocks(index, summary, tr, title)
+                      + await imports.imported_blocks(context, round_, set(summary.due)))
     if summary.themes:
         await message.reply_photo(status_chart(index, summary, tr), filename="status.png",
                                   caption=_("Measures by status, {year}").format(year=round_.year))
@@ -91,6 +93,9 @@ async def export_command(update: Update, context: KotobotContext) -> None:
     services, tr, message = context.services, context.tr, update.effective_message
     _ = tr.gettext
     assert message is not None
+    if context.args and context.args[0].lower() == "template":
+        await imports.export_template(message, context, list(context.args[1:]))
+        return
     round_ = await _pick_round(message, context, list(context.args or []))
     if round_ is None:
         return

@@ -26,10 +26,12 @@ from bot.catalogue.index import CatalogueIndex, MeasureEntry
 from bot.catalogue.models import IndicatorField, IndicatorKind
 from bot.domain.answers import comment_key, field_key, status_key
 from bot.domain.due import DueMeasure
+from bot.domain.imports import due_form_rows
 from bot.domain.records import Answer
 from bot.domain.summary import NOT_REPORTED, STATUS_COLUMNS, Summary
 from bot.domain.walk import Step, StepKind, build_walk
 from bot.i18n import Translator
+from bot.reports.template import answered_by, fill_form_sheet
 from bot.wording.describe import target_label
 from bot.wording.labels import choice_label, status_label, value_label
 
@@ -172,7 +174,7 @@ def summary_workbook(index: CatalogueIndex, summary: Summary, answers: list[Answ
                 tr.text(measure.text), measure.id, _unit_name(index, unit, tr),
                 _status_name(values.get((unit, status_key(measure.id))), tr),
                 "; ".join(shown) or None, values.get((unit, comment_key(measure.id))) or None,
-                (people.get(source.person_id) or _("a former contact of {unit}").format(
+                (answered_by(source, people, tr) or _("a former contact of {unit}").format(
                     unit=_unit_name(index, unit, tr))) if source else None,
                 _local(source.answered_at, tz) if source else None,
                 _yes_no(source.late, tr) if source else None]
@@ -228,6 +230,9 @@ def summary_workbook(index: CatalogueIndex, summary: Summary, answers: list[Answ
                 for unit, item in pairs if item.entry.theme.id == theme.theme_id]
         _table(sheet, 5, [_("Goal"), _("Measure"), _("Measure id"), _("Unit"), _("Status")], rows)
         _fit_columns(sheet, from_row=2)
+    # the answers as a form: corrected or completed in Excel, the file can be imported back
+    fill_form_sheet(workbook.create_sheet(names(_("Form {year}").format(year=summary.year))), index,
+                    due_form_rows(index, summary.year, summary.due), tr, values)
     return _bytes(workbook)
 
 

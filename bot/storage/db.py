@@ -19,6 +19,7 @@ import aiosqlite
 
 from bot.domain.records import Grant, Invitation, Person, Role
 from bot.storage.deliveries import DeliveryQueries
+from bot.storage.imports import ImportQueries
 from bot.storage.operations import OperationsQueries
 from bot.storage.privacy import PrivacyQueries
 from bot.storage.reporting import ReportingQueries, _ts
@@ -34,7 +35,7 @@ def _person(row: aiosqlite.Row) -> Person:
                   bool(row["reachable"]), bool(row["privacy_warned"]))
 
 
-class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueries):
+class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueries, ImportQueries):
     """Typed access to the database. Create with `await Storage.open(path)`."""
 
     def __init__(self, path: Path | str) -> None:

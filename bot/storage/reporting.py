@@ -28,12 +28,14 @@ def _round(row: aiosqlite.Row) -> Round:
         digest_on=date.fromisoformat(row["digest_on"]) if row["digest_on"] else None,
         opened_at=datetime.fromisoformat(row["opened_at"]),
         closed_at=datetime.fromisoformat(row["closed_at"]) if row["closed_at"] else None,
+        imported=bool(row["imported"]),
     )
 
 
 def _answer(row: aiosqlite.Row) -> Answer:
     return Answer(row["year"], row["unit_id"], row["key"], json.loads(row["value"]),
-                  row["person_id"], datetime.fromisoformat(row["answered_at"]), bool(row["late"]))
+                  row["person_id"], datetime.fromisoformat(row["answered_at"]), bool(row["late"]),
+                  row["source"])
 
 
 def _submission(row: aiosqlite.Row) -> Submission:
@@ -150,7 +152,7 @@ class ReportingQueries:
                 "INSERT INTO answers (year, unit_id, key, value, person_id, answered_at, late)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(year, unit_id, key) DO UPDATE SET"
                 " value = excluded.value, person_id = excluded.person_id,"
-                " answered_at = excluded.answered_at, late = excluded.late",
+                " answered_at = excluded.answered_at, late = excluded.late, source = NULL",
                 (year, unit_id, key, encoded, person_id, _ts(now), int(late)),
             )
             await db.execute(

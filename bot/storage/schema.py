@@ -160,4 +160,19 @@ MIGRATIONS: list[str] = [
     ALTER TABLE people ADD COLUMN role_ended_at TEXT;
     ALTER TABLE people ADD COLUMN erased_at TEXT;
     """,
+    # 7: answers imported from workbooks: where an answer came from, past rounds created
+    # closed for importing, and the import a coordinator has previewed but not confirmed
+    """
+    ALTER TABLE answers ADD COLUMN source TEXT;
+    ALTER TABLE answer_history ADD COLUMN source TEXT;
+    ALTER TABLE rounds ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE pending_imports (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id),
+        year INTEGER NOT NULL,
+        file_name TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    """,
 ]
