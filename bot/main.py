@@ -41,6 +41,7 @@ from bot.handlers import admin, general, imports, privacy, reminding, report, re
 from bot.handlers.auth import authorize
 from bot.handlers.errors import on_error
 from bot.i18n import N_, I18nError, Translators
+from bot.ops.jobs import OpsJobs
 from bot.ops.logging_setup import configure_logging, remember_update
 from bot.services import KotobotContext, Services, system_clock
 from bot.storage import Storage
@@ -104,8 +105,6 @@ async def _post_init(application: Application) -> None:
     await _set_menus(application, services)
     assert isinstance(services.scheduling, Scheduling)
     await services.scheduling.start()
-    from bot.ops.jobs import OpsJobs
-
     application.bot_data["ops"] = OpsJobs(application, services)
     await application.bot_data["ops"].start()
 

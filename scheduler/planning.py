@@ -22,9 +22,9 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.records import Round
+from bot.domain.rounds import DEFAULT_LADDER
 from scheduler.calendar import local_send_time, next_working_day, previous_working_day
 
-DEFAULT_LADDER: tuple[int, ...] = (14, 7, 1, -3, -10)
 """Days before the deadline; negative values are overdue chasers after it."""
 
 REMINDER_TIME = time(9, 0)

@@ -27,11 +27,10 @@ from bot.domain.imports import (
     check_rows,
     form_rows,
 )
-from bot.domain.rounds import default_deadline, default_round_year
+from bot.domain.ports import ImportStore
+from bot.domain.records import ImportedAnswer
+from bot.domain.rounds import DEFAULT_LADDER, default_deadline, default_round_year
 from bot.domain.walk import StepKind, build_walk
-from bot.storage import Storage
-from bot.storage.imports import ImportedAnswer
-from scheduler.planning import DEFAULT_LADDER
 
 Clock = Callable[[], datetime]
 ANSWERED_AT = time(12, 0)
@@ -65,7 +64,7 @@ def answers_of(payload: dict[str, Any]) -> list[PlannedAnswer]:
 
 
 class Importer:
-    def __init__(self, index: CatalogueIndex, storage: Storage, tz: ZoneInfo, clock: Clock) -> None:
+    def __init__(self, index: CatalogueIndex, storage: ImportStore, tz: ZoneInfo, clock: Clock) -> None:
         self.index, self.storage, self.tz, self.clock = index, storage, tz, clock
 
     def is_past(self, year: int) -> bool:

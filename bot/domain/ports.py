@@ -5,11 +5,19 @@ are tested with plain fakes and the layers stay one-way (see pyproject's import 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from typing import Any, Protocol
 
-from bot.domain.records import Answer, DeliveryState, Person, Round, Session, Submission
+from bot.domain.records import (
+    Answer,
+    DeliveryState,
+    ImportedAnswer,
+    Person,
+    Round,
+    Session,
+    Submission,
+)
 
 
 class ReportStore(Protocol):
@@ -49,3 +57,15 @@ class DeliveryLedger(Protocol):
                               other_than: Iterable[str]) -> bool: ...
     async def delivery_states(self, key: str) -> dict[int, DeliveryState]: ...
     async def set_reachable(self, person_id: int, reachable: bool) -> bool: ...
+
+
+class ImportStore(Protocol):
+    """What the import use cases read and write."""
+
+    async def round(self, year: int) -> Round | None: ...
+    async def statuses_before(self, year: int) -> dict[str, dict[str, str]]: ...
+    async def answers_of_years(self, years: Iterable[int]) -> list[Answer]: ...
+    async def apply_import(self, year: int, answers: Sequence[ImportedAnswer], person_id: int,
+                           source: str, now: datetime,
+                           past_round: tuple[date, tuple[int, ...]] | None = None,
+                           submit_units: Sequence[str] = ()) -> dict[str, tuple[int, int]]: ...

@@ -115,3 +115,31 @@ class Session:
     """The step about to be shown: set with the answer before the next question is sent and
     cleared when Telegram accepts it. While set, nobody knows which question is on screen
     (a crash or a failed send fell in between), so typed text is not taken as an answer."""
+
+
+@dataclass(frozen=True)
+class ImportedAnswer:
+    unit_id: str
+    key: str
+    value: Any
+    answered_at: datetime
+    late: bool
+
+
+@dataclass(frozen=True)
+class PendingImport:
+    id: int
+    person_id: int
+    year: int
+    file_name: str
+    payload: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    actor_id: int | None  # None: the bot itself (retention, the digest job)
+    actor: str  # the actor's display name now ("" once erased or for the bot)
+    action: str
+    detail: str

@@ -8,6 +8,9 @@ from zoneinfo import ZoneInfo
 from bot.catalogue.models import Programme
 from bot.domain.records import Round
 
+DEFAULT_LADDER: tuple[int, ...] = (14, 7, 1, -3, -10)
+"""Reminder days before the deadline (negative: after it), unless the coordinator sets others."""
+
 
 def default_round_year(programme: Programme, today: date) -> int:
     """The programme year being followed up, kept inside the programme period: this year,

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
+from bot.domain.records import AuditEntry
 from bot.i18n import N_, Translator
 from bot.reports.workbook import _bytes, _fit_columns, _local, _SheetNames, _table
-from bot.storage.operations import AuditEntry
 
 ACTION_LABELS = {
     "invite": N_("Invitation created"),

@@ -11,33 +11,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from bot.domain.records import ImportedAnswer, PendingImport
 from bot.storage.reporting import _Queries, _ts
 
 PENDING_KEPT = timedelta(days=7)
 """A preview nobody confirmed is forgotten after a week (it holds a copy of the answers)."""
 
 
-@dataclass(frozen=True)
-class ImportedAnswer:
-    unit_id: str
-    key: str
-    value: Any
-    answered_at: datetime
-    late: bool
 
 
-@dataclass(frozen=True)
-class PendingImport:
-    id: int
-    person_id: int
-    year: int
-    file_name: str
-    payload: dict[str, Any]
-    created_at: datetime
 
 
 class ImportQueries:

@@ -10,24 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 import aiosqlite
 
+from bot.domain.records import AuditEntry
 from bot.storage.reporting import _ts
 
 DIGEST_KIND = "digest"  # scheduler.digest.DIGEST: a council member's digest is complete
 
 
-@dataclass(frozen=True)
-class AuditEntry:
-    at: datetime
-    actor_id: int | None  # None: the bot itself (retention, the digest job)
-    actor: str  # the actor's display name now ("" once erased or for the bot)
-    action: str
-    detail: str
 
 
 class _Queries(Protocol):

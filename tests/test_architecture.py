@@ -1,0 +1,20 @@
+"""The house's rules, checked: the layers and import contracts in pyproject.toml (run with
+the project's own `lint-imports`), and handlers that reach data only through use cases."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_import_contracts_hold() -> None:
+    lint = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run([str(lint), "--no-cache"], check=False, cwd=ROOT, capture_output=True,
+                            text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "0 broken" in result.stdout
+
