@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from bot.catalogue.index import CatalogueIndex
-from bot.catalogue.loader import load_catalogue
 from bot.chat import callbacks
 from bot.chat.callbacks import (
     MAX_CALLBACK_BYTES,
@@ -17,12 +16,6 @@ from bot.chat.callbacks import (
     year_of,
 )
 from bot.domain.answers import CHOICES, Status
-
-
-@pytest.fixture(scope="module")
-def index() -> CatalogueIndex:
-    return load_catalogue()
-
 
 # unit references -----------------------------------------------------------------------
 

@@ -9,13 +9,7 @@ import json
 import pytest
 
 from bot.catalogue.index import CatalogueIndex
-from bot.catalogue.loader import load_catalogue
 from bot.cli import main
-
-
-@pytest.fixture(scope="module")
-def index() -> CatalogueIndex:
-    return load_catalogue()
 
 
 def test_json_export_round_trips(index: CatalogueIndex, capsys: pytest.CaptureFixture[str]) -> None:

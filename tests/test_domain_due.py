@@ -5,16 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.catalogue.index import CatalogueIndex, MeasureEntry
-from bot.catalogue.loader import load_catalogue
 from bot.domain.answers import Status
 from bot.domain.due import DueMeasure, due_measures, reporting_units, status_keys
 
 UNIT = "employment-ecosystem"
-
-
-@pytest.fixture(scope="module")
-def index() -> CatalogueIndex:
-    return load_catalogue()
 
 
 def led(index: CatalogueIndex, unit_id: str, *, start: int | None = None, end: int | None = None,

@@ -8,9 +8,7 @@ from typing import Any
 import pytest
 
 from bot.catalogue.index import CatalogueIndex
-from bot.catalogue.loader import load_catalogue
 from bot.catalogue.models import IndicatorKind
-from bot.config import Settings
 from bot.domain.answers import InvalidAnswer
 from bot.domain.imports import (
     Cell,
@@ -24,11 +22,6 @@ from bot.domain.imports import (
 )
 from bot.i18n import Translators
 from bot.reports.template import vocabulary
-
-
-@pytest.fixture(scope="module")
-def index() -> CatalogueIndex:
-    return load_catalogue(Settings().catalogue)
 
 
 @pytest.fixture(scope="module")

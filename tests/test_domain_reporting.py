@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.catalogue.index import CatalogueIndex
-from bot.catalogue.loader import load_catalogue
 from bot.domain.access import Viewer
 from bot.domain.answers import Status, status_key
 from bot.domain.records import Role
@@ -34,11 +33,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-@pytest.fixture(scope="module")
-def index() -> CatalogueIndex:
-    return load_catalogue()
 
 
 @pytest.fixture

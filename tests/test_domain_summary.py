@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from bot.catalogue.index import CatalogueIndex, MeasureEntry
-from bot.catalogue.loader import DEFAULT_CATALOGUE, load_catalogue, validate_data
+from bot.catalogue.loader import DEFAULT_CATALOGUE, validate_data
 from bot.catalogue.models import IndicatorField, IndicatorKind, Target
 from bot.domain.answers import Status, field_key, status_key
 from bot.domain.due import due_measures, reporting_units, status_keys
@@ -35,11 +35,6 @@ PROGRAMME_YEARS = (2023, 2024, 2025, 2026)
 
 
 # catalogue look-ups (ids are found, never guessed) ----------------------------------
-
-@pytest.fixture(scope="module")
-def index() -> CatalogueIndex:
-    return load_catalogue()
-
 
 def lead_ids(index: CatalogueIndex) -> list[str]:
     return [unit.id for unit in index.lead_units()]

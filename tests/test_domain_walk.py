@@ -8,18 +8,12 @@ from itertools import groupby
 import pytest
 
 from bot.catalogue.index import CatalogueIndex
-from bot.catalogue.loader import load_catalogue
 from bot.domain.due import DueMeasure, due_measures
 from bot.domain.walk import (
     Step,
     StepKind,
     build_walk,
 )
-
-
-@pytest.fixture(scope="module")
-def index() -> CatalogueIndex:
-    return load_catalogue()
 
 
 @pytest.fixture(scope="module")

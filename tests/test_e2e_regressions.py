@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -21,8 +20,8 @@ HEL = ZoneInfo("Europe/Helsinki")
 SORRY = "something went wrong"
 
 
-async def replies_for(tg: FakeTelegram, user: object, quiet_for: float = 1.0) -> list[str]:
-    await asyncio.sleep(quiet_for)
+async def replies_for(tg: FakeTelegram, user: object) -> list[str]:
+    await tg.wait_idle()
     return [m.plain for m in tg.drain(user)]  # type: ignore[arg-type]
 
 
@@ -95,11 +94,11 @@ async def test_a_digest_interrupted_by_an_error_resends_only_the_rest(
     tg._m_sendphoto = flaky  # type: ignore[method-assign]
     clock.set(datetime(2027, 2, 15, 10, 5, tzinfo=HEL))
     await tick(bot)
-    await asyncio.sleep(0.3)
+    await tg.wait_idle()
     first = tg.drain(member)
     assert first and all(m.kind == "text" for m in first)
     await tick(bot)
-    await asyncio.sleep(0.3)
+    await tg.wait_idle()
     second = tg.drain(member)
     assert second[0].kind == "photo" and not any(m.kind == "text" for m in second)
     assert any(m.kind == "document" for m in second)
@@ -180,7 +179,7 @@ async def test_people_splits_long_keyboards(tg: FakeTelegram, bot: object) -> No
         await services.storage.grant(person.id, Role.CONTACT, units[n % len(units)], now)
     coordinator = tg.user(COORDINATOR_ID)
     await tg.send(coordinator, "/people")
-    await asyncio.sleep(1.5)
+    await tg.wait_idle()
     keyboards = [len(m.buttons()) for m in tg.drain(coordinator) if m.buttons()]
     assert sum(keyboards) == 101 and max(keyboards) <= 100
 
@@ -193,7 +192,7 @@ async def test_a_digest_already_sent_is_not_promised_again(tg: FakeTelegram, bot
     await say(tg, member, f"/start {code}")
     clock.set(datetime(2027, 2, 15, 10, 5, tzinfo=HEL))
     await tick(bot)
-    await asyncio.sleep(0.5)
+    await tg.wait_idle()
     assert tg.drain(member)
     coordinator = tg.user(COORDINATOR_ID)
     tg.drain(coordinator)

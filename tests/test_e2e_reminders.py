@@ -40,8 +40,9 @@ async def tick(application: object) -> None:
 
 
 async def quiet(tg: FakeTelegram, *users: FakeUser) -> None:
-    """Assert that nobody got anything new."""
-    await asyncio.sleep(0.3)
+    """Assert that nobody got anything new, once the bot has gone idle (every update handled,
+    polling again, no API call for a while): a late wrong message fails it too."""
+    await tg.wait_idle()
     for user in users:
         assert tg.drain(user) == [], f"unexpected messages to {user.id}"
 
@@ -158,7 +159,7 @@ async def test_blocked_contact_is_marked_and_coordinator_told_once(
     clock.set(at(2027, 1, 22, 10))
     await tick(bot)
     await tg.next_reply(services_sv)
-    await asyncio.sleep(0.3)
+    await tg.wait_idle()
     assert not any("Aino" in m.plain for m in tg.drain(coordinator))
     listing = await say(tg, coordinator, "/people")
     assert "Aino" in listing.plain

@@ -3,7 +3,6 @@ council see them."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 from pathlib import Path
 
@@ -46,7 +45,7 @@ async def replies_until_document(tg: FakeTelegram, user: FakeUser) -> list[BotMe
     received = []
     while not received or received[-1].kind != "document":
         received.append(await tg.next_reply(user))
-    await asyncio.sleep(0.5)
+    await tg.wait_idle()
     return received + tg.drain(user)
 
 

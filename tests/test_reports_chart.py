@@ -9,7 +9,6 @@ import pytest
 from PIL import Image
 
 from bot.catalogue.index import CatalogueIndex
-from bot.catalogue.loader import load_catalogue
 from bot.domain.answers import Status, field_key, status_key
 from bot.domain.records import Answer, Round, Submission
 from bot.domain.summary import RoundData, done_trend, summarise
@@ -19,11 +18,6 @@ from bot.reports.chart import status_chart, status_name, trend_chart
 PNG = b"\x89PNG\r\n\x1a\n"
 YEAR = 2026
 WHEN = datetime(2026, 12, 3, 8, 30, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def index() -> CatalogueIndex:
-    return load_catalogue()
 
 
 @pytest.fixture(scope="module")

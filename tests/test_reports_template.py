@@ -12,8 +12,6 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.catalogue.index import CatalogueIndex
-from bot.catalogue.loader import load_catalogue
-from bot.config import Settings
 from bot.domain.imports import MAX_FILE_BYTES, check_rows, form_rows
 from bot.i18n import Translators
 from bot.reports.template import template_workbook, vocabulary
@@ -23,11 +21,6 @@ STATUS_LISTS = {"fi": '"Ei aloitettu,Käynnissä,Valmis,Jatkuu suunnitellusti"',
                 "sv": '"Inte påbörjad,Pågår,Klar,Fortlöpande enligt plan"',
                 "en": '"Not started,In progress,Done,Continuing as planned"'}
 HEADERS = {"fi": ("Tila", "Kommentti"), "sv": ("Status", "Kommentar"), "en": ("Status", "Comment")}
-
-
-@pytest.fixture(scope="module")
-def index() -> CatalogueIndex:
-    return load_catalogue(Settings().catalogue)
 
 
 @pytest.fixture(scope="module")

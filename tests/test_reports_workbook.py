@@ -12,7 +12,6 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.catalogue.index import CatalogueIndex
-from bot.catalogue.loader import load_catalogue
 from bot.domain.answers import Milestone, Status, comment_key, field_key, status_key
 from bot.domain.records import Answer, Round, Submission
 from bot.domain.summary import RoundData, Summary, status_by_year, summarise
@@ -25,11 +24,6 @@ ON_TIME = datetime(2026, 12, 3, 8, 30, tzinfo=UTC)
 LATE = datetime(2027, 2, 5, 12, 0, tzinfo=UTC)
 WELCOME, EMPLOYMENT = "welcome-office", "employment-ecosystem"
 PEOPLE = {1: "Aino Virtanen", 2: "Bertil Ek"}
-
-
-@pytest.fixture(scope="module")
-def index() -> CatalogueIndex:
-    return load_catalogue()
 
 
 @pytest.fixture(scope="module")
