@@ -35,8 +35,11 @@ from bot.catalogue.loader import CatalogueError, load_catalogue
 from bot.chat import callbacks
 from bot.chat.messenger import TelegramMessenger
 from bot.config import Settings
+from bot.domain.importing import Importer
 from bot.domain.outreach import Outreach
+from bot.domain.people import People
 from bot.domain.reporting import Reporting
+from bot.domain.rounds_admin import Rounds
 from bot.handlers import admin, general, imports, privacy, reminding, report, review, summary
 from bot.handlers.auth import authorize
 from bot.handlers.errors import on_error
@@ -87,6 +90,9 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = system
     services = Services(settings=settings, catalogue=catalogue, translators=Translators(),
                         storage=storage,
                         reporting=Reporting(catalogue, storage, settings.tz, clock),
+                        people=People(storage, settings.coordinators, clock),
+                        rounds=Rounds(storage, clock),
+                        imports=Importer(catalogue, storage, settings.tz, clock),
                         outreach=Outreach(storage, TelegramMessenger(application.bot), clock, ""),
                         clock=clock)
     services.outreach.boot = services.boot

@@ -23,10 +23,13 @@ from bot.chat.digest import DigestFacts, render_digest
 from bot.chat.notices import reminder_composer
 from bot.config import Settings
 from bot.domain.access import Viewer
+from bot.domain.importing import Importer
 from bot.domain.outreach import Delivery, Outreach, Part, Recipient
+from bot.domain.people import People
 from bot.domain.records import Round
 from bot.domain.reminding import FanOut, Progress, ReminderKind, remind
 from bot.domain.reporting import Reporting
+from bot.domain.rounds_admin import Rounds
 from bot.domain.summary import load_round_data
 from bot.i18n import Translator, Translators
 from bot.storage import Storage
@@ -53,6 +56,9 @@ class Services:
     translators: Translators
     storage: Storage
     reporting: Reporting
+    people: People
+    rounds: Rounds
+    imports: Importer
     outreach: Outreach
     clock: Callable[[], datetime] = system_clock
     scheduling: Rescheduler | None = None

@@ -28,7 +28,7 @@ from bot.domain.imports import (
     form_rows,
 )
 from bot.domain.ports import ImportStore
-from bot.domain.records import ImportedAnswer
+from bot.domain.records import Answer, ImportedAnswer, PendingImport
 from bot.domain.rounds import DEFAULT_LADDER, default_deadline, default_round_year
 from bot.domain.walk import StepKind, build_walk
 
@@ -66,6 +66,24 @@ def answers_of(payload: dict[str, Any]) -> list[PlannedAnswer]:
 class Importer:
     def __init__(self, index: CatalogueIndex, storage: ImportStore, tz: ZoneInfo, clock: Clock) -> None:
         self.index, self.storage, self.tz, self.clock = index, storage, tz, clock
+
+    async def keep_pending(self, person_id: int, year: int, file_name: str,
+                           preview: Preview) -> int:
+        """Keep a checked file's answers until the coordinator presses Import (durably: a
+        restart between the preview and the press loses nothing)."""
+        return await self.storage.save_pending_import(person_id, year, file_name,
+                                                      payload_of(preview), self.clock())
+
+    async def pending(self, pending_id: int) -> PendingImport | None:
+        return await self.storage.pending_import(pending_id)
+
+    async def drop_pending(self, pending_id: int) -> bool:
+        """Forget a kept file (imported or cancelled); False if it was already gone."""
+        return await self.storage.take_pending_import(pending_id)
+
+    async def imported_answers(self, year: int) -> list[Answer]:
+        """The round's answers that came from workbooks."""
+        return [a for a in await self.storage.answers_of_years([year]) if a.source is not None]
 
     def is_past(self, year: int) -> bool:
         """A programme year before the one being reported now: its round may be created

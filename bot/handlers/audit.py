@@ -9,6 +9,4 @@ from bot.services import KotobotContext
 async def audit(context: KotobotContext, action: Action, detail: str = "") -> None:
     """Record an action by the person behind this update. `detail` names units, years and
     person ids (`person_ref`), never names."""
-    person = context.me.person
-    await context.services.storage.audit(context.services.clock(), person.id if person else None,
-                                         action, detail)
+    await context.services.people.audit(context.me, action, detail)

@@ -11,7 +11,6 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.chat import callbacks
-from bot.domain.access import Viewer
 from bot.handlers.privacy import FORGET
 from bot.i18n import language_from_telegram
 from bot.services import KotobotContext
@@ -23,18 +22,8 @@ async def authorize(update: Update, context: KotobotContext) -> None:
     user = update.effective_user
     if user is None or update.effective_chat is None or update.effective_chat.type != "private":
         raise ApplicationHandlerStop  # Kotobot only talks one to one
-    services = context.services
-    storage = services.storage
-    person = await storage.person_by_telegram(user.id)
-    if person is None:
-        person = await storage.ensure_person(
-            user.id, user.full_name, language_from_telegram(user.language_code), services.clock())
-        context.first_contact = True
-    elif not person.reachable:
-        await storage.set_reachable(person.id, True)  # they unblocked the bot and wrote again
-        person = await storage.person_by_telegram(user.id) or person
-    grants = await storage.grants_of(person.id)
-    context.viewer = Viewer.of(user.id, person, grants, services.settings.coordinators)
+    context.viewer, context.first_contact = await context.services.people.identify(
+        user.id, user.full_name, language_from_telegram(user.language_code))
     if context.viewer.registered or _is_open(update):
         return
     _ = context.tr.gettext

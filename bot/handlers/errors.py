@@ -27,9 +27,7 @@ async def on_error(update: object, context: KotobotContext) -> None:
               extra={"update_id": update_id, "chat_id": chat_id})
     services: Services = context.application.bot_data["services"]
     if chat_id is not None:
-        person = (await services.storage.person_by_telegram(chat_id)
-                  if isinstance(update, Update) and update.effective_user else None)
-        _ = services.translators[person.language if person else None].gettext
+        _ = services.translators[await services.people.language_of(chat_id)].gettext
         try:
             await context.bot.send_message(chat_id, _(
                 "Sorry, something went wrong. Everything you had answered is saved; "

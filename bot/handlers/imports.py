@@ -17,7 +17,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.chat import callbacks
 from bot.chat.callbacks import BadCallback, pack
-from bot.domain.importing import Importer, answers_of, payload_of
+from bot.domain.importing import answers_of
 from bot.domain.imports import MAX_FILE_BYTES
 from bot.domain.records import Round
 from bot.domain.reporting import Refusal
@@ -34,8 +34,6 @@ IMPORT_BUTTON = "w"  # w:<pending import id>:<i = import | c = cancel>
 DEFAULT_FILE_NAME = "workbook.xlsx"
 
 
-def importer(services: Services) -> Importer:
-    return Importer(services.catalogue, services.storage, services.settings.tz, services.clock)
 
 
 def register(application: Application, group: int) -> None:
@@ -84,12 +82,12 @@ async def document_message(update: Update, context: KotobotContext) -> None:
     if year is None:
         await message.reply_text(refusal_text("no_year", tr))
         return
-    preview = await importer(services).preview(forms.rows, year, vocabulary(services.translators))
+    preview = await services.imports.preview(forms.rows, year, vocabulary(services.translators))
     markup = None
     if preview.importable:
         assert context.me.person is not None
-        pending = await services.storage.save_pending_import(
-            context.me.person.id, year, file_name, payload_of(preview), services.clock())
+        pending = await services.imports.keep_pending(context.me.person.id, year, file_name,
+                                                      preview)
         markup = InlineKeyboardMarkup([[
             InlineKeyboardButton("📥 " + _("Import"), callback_data=pack(IMPORT_BUTTON, pending, "i")),
             InlineKeyboardButton(_("Cancel"), callback_data=pack(IMPORT_BUTTON, pending, "c"))]])
@@ -112,24 +110,24 @@ async def import_button(update: Update, context: KotobotContext) -> None:
         await query.message.edit_reply_markup(None)  # one press; the answer follows below
     except TelegramError:
         pass
-    pending = await services.storage.pending_import(int(pending_t))
+    pending = await services.imports.pending(int(pending_t))
     person = context.me.person
     if pending is None or person is None or pending.person_id != person.id:
         await query.message.reply_text(_("This import has already been done or cancelled."))
         return
     if action == "c":
-        await services.storage.take_pending_import(pending.id)
+        await services.imports.drop_pending(pending.id)
         await query.message.reply_text(_("Cancelled; nothing was imported."))
         return
     try:
-        counts = await importer(services).apply(pending.year, answers_of(pending.payload), person.id,
+        counts = await services.imports.apply(pending.year, answers_of(pending.payload), person.id,
                                                 pending.file_name,
                                                 create_past=bool(pending.payload.get("creates_round")))
     except ValueError as problem:
         await query.message.reply_text(round_problem_text(str(problem), pending.year,
                                                           services.catalogue, tr))
         return
-    await services.storage.take_pending_import(pending.id)
+    await services.imports.drop_pending(pending.id)
     await query.message.reply_text(applied_text(counts, pending.file_name, pending.year,
                                                 services.catalogue, tr))
     if services.scheduling is not None and pending.payload.get("creates_round"):
@@ -153,7 +151,7 @@ async def export_template(message: Message, context: KotobotContext, args: list[
     if unit_id is not None and unit_id not in index.units:
         await message.reply_text(_("Unknown unit “{unit}”.").format(unit=unit_id))
         return
-    rows = await importer(services).form(year, unit_id)
+    rows = await services.imports.form(year, unit_id)
     if not rows or not index.programme.covers(year):
         await message.reply_text(_("Nothing is to be reported for {year} there, so there is no form.")
                                  .format(year=year))
@@ -167,8 +165,8 @@ async def export_template(message: Message, context: KotobotContext, args: list[
 async def imported_blocks(context: KotobotContext, round_: Round, units: set[str]) -> list[str]:
     """For /summary: how many of the round's answers were imported from workbooks."""
     tr: Translator = context.tr
-    answers = await context.services.storage.answers_of_years([round_.year])
-    imported = [a for a in answers if a.source is not None and a.unit_id in units]
+    imported = [a for a in await context.services.imports.imported_answers(round_.year)
+                if a.unit_id in units]
     if not imported:
         return []
     index = context.services.catalogue

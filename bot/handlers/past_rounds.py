@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from telegram import Message
 
-from bot.domain.importing import Importer
 from bot.domain.rounds import default_deadline, parse_year
 from bot.services import KotobotContext
-from scheduler.planning import DEFAULT_LADDER
 
 CLOSED_FLAG = "--closed"
 
@@ -31,13 +29,11 @@ async def open_past_round(message: Message, context: KotobotContext, args: list[
             "a new catalogue file (KOTOBOT_CATALOGUE).").format(
             year=year, start=programme.start, end=programme.end))
         return
-    importer = Importer(services.catalogue, services.storage, services.settings.tz, services.clock)
-    if not importer.is_past(year):
+    if not services.imports.is_past(year):
         await message.reply_text(_("Only a past year's round can be created closed; {year} is being "
                                    "reported now. Use /round open {year}.").format(year=year))
         return
-    if not await services.storage.create_past_round(year, default_deadline(year), DEFAULT_LADDER,
-                                                    services.clock()):
+    if not await services.rounds.create_past(year, default_deadline(year)):
         await message.reply_text(_("There is already a round for {year}. /rounds lists them.")
                                  .format(year=year))
         return

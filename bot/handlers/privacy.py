@@ -98,7 +98,7 @@ async def mydata_command(update: Update, context: KotobotContext) -> None:
     message, services, tr = update.effective_message, context.services, context.tr
     _ = tr.gettext
     assert message is not None and context.me.person is not None
-    data = await services.storage.personal_data(context.me.person.id)
+    data = await services.people.personal_data(context.me)
     document = {"controller": services.settings.privacy_controller,
                 "contact": services.settings.privacy_contact,
                 "exported_at": services.clock().astimezone(UTC).isoformat(timespec="seconds"),
@@ -131,7 +131,7 @@ async def forget_button(update: Update, context: KotobotContext) -> None:
         await refuse(message, context, Refusal.COORDINATORS_ONLY, query)
         return
     await query.answer()
-    person = await services.storage.person(person_id)
+    person = await services.people.person(person_id)
     if choice == "ask":
         if person is None or person.telegram_id < 0:
             await message.reply_text(_("There is nothing left to erase."))
@@ -152,8 +152,7 @@ async def forget_button(update: Update, context: KotobotContext) -> None:
 async def _erase(message: Message, context: KotobotContext, person: Person | None, own: bool) -> None:
     services, me, tr = context.services, context.me, context.tr
     _ = tr.gettext
-    now = services.clock()
-    units = await services.storage.erase(person.id, now) if person is not None else None
+    units = await services.people.erase(person.id) if person is not None else None
     if person is None or units is None:
         await message.reply_text(_("There is nothing left to erase."))
         return
