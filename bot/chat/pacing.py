@@ -1,0 +1,64 @@
+"""A smooth pacer for the bot's own sends: at most `per_second` messages in any one-second
+window bot-wide, spread evenly (no opening burst), and at most one message a
+`per_chat_interval` to any one chat.
+
+Why not only PTB's `AIORateLimiter`: its leaky bucket starts full, so a fan-out opens with a
+burst of 30 and then 30 more in the same second, over Telegram's ≈30 messages/s and into
+flood waits. Here every send reserves a slot before it goes out. Reserving is synchronous (no
+`await` between reading and writing the state), so concurrent senders cannot both take a
+slot, and the slots are handed out in order: the window rule holds by construction.
+
+The clock and the sleep are injectable, so a test can drive the pacer without waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+TELEGRAM_PER_SECOND = 30
+"""Telegram's bot-wide broadcast limit (messages per second)."""
+PER_CHAT_INTERVAL = 1.0
+"""Telegram allows about one message a second to one private chat."""
+WINDOW = 1.0
+SLACK = 0.001
+"""Keeps the 31st send strictly after the first one's window, whatever the rounding."""
+
+
+class Pacer:
+    """Hands out send times; `await wait(chat_id)` returns when this send may go out."""
+
+    def __init__(self, per_second: int = TELEGRAM_PER_SECOND,
+                 per_chat_interval: float = PER_CHAT_INTERVAL,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+        self.per_second = per_second
+        self.interval = WINDOW / per_second
+        self.per_chat_interval = per_chat_interval
+        self.clock = clock
+        self.sleep = sleep
+        self._recent: deque[float] = deque(maxlen=per_second)  # the last slots handed out
+        self._last = float("-inf")
+        self._chat_last: dict[int, float] = {}
+
+    def reserve(self, chat_id: int) -> float:
+        """The time the next send to `chat_id` may go out; the slot is taken."""
+        now = self.clock()
+        slot = max(now, self._last + self.interval,
+                   self._chat_last.get(chat_id, float("-inf")) + self.per_chat_interval)
+        if len(self._recent) == self.per_second:  # the window rule, exactly
+            slot = max(slot, self._recent[0] + WINDOW + SLACK)
+        self._recent.append(slot)
+        self._last = slot
+        self._chat_last[chat_id] = slot
+        if len(self._chat_last) > 10_000:  # forget chats whose interval has long passed
+            self._chat_last = {c: t for c, t in self._chat_last.items()
+                               if t + self.per_chat_interval > now}
+        return slot
+
+    async def wait(self, chat_id: int) -> None:
+        delay = self.reserve(chat_id) - self.clock()
+        if delay > 0:
+            await self.sleep(delay)
