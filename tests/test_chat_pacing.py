@@ -37,12 +37,12 @@ def test_a_thousand_reservations_at_once_never_put_31_into_one_second() -> None:
     clock = VirtualTime()
     pacer = Pacer(clock=clock, sleep=clock.sleep)
     slots = [pacer.reserve(chat) for chat in range(1000)]
-    assert busiest_second(slots) == 30
+    assert busiest_second(slots) == pacer.per_second <= 30
     assert slots == sorted(slots)
     # smooth, not a burst: the first 30 are spread over (almost) the whole first second
-    assert slots[29] - slots[0] >= 29 / 30 - 1e-9
+    assert slots[28] - slots[0] >= 28 / 29 - 1e-9
     # and no slower than needed: 1 000 sends take about 1 000/30 s
-    assert 999 / 30 <= slots[-1] - slots[0] <= 1.01 * 1000 / 30
+    assert 999 / 29 <= slots[-1] - slots[0] <= 1.01 * 1000 / 29
 
 
 def test_sends_in_turn_keep_to_the_limit_on_the_clock() -> None:
@@ -58,7 +58,7 @@ def test_sends_in_turn_keep_to_the_limit_on_the_clock() -> None:
 
     asyncio.run(fan_out())
     assert busiest_second(sent) <= 30
-    assert sent[-1] - sent[0] < 200 / 30
+    assert sent[-1] - sent[0] < 200 / 29
 
 
 def test_one_chat_gets_one_message_a_second_after_a_short_burst() -> None:
@@ -72,7 +72,7 @@ def test_one_chat_gets_one_message_a_second_after_a_short_burst() -> None:
     assert to_one[-1] - to_one[0] >= 20 - burst
     # another chat is not held up by the per-chat interval beyond the global spacing
     other = pacer.reserve(8)
-    assert other - to_one[-1] <= 1 / 30 + 1e-9
+    assert other - to_one[-1] <= 1 / 29 + 1e-9
 
 
 def test_concurrent_senders_share_one_budget() -> None:
@@ -89,4 +89,4 @@ def test_concurrent_senders_share_one_budget() -> None:
         await asyncio.gather(*(sender(n * 100) for n in range(4)))
 
     asyncio.run(main())
-    assert len(slots) == 200 and busiest_second(slots) == 30
+    assert len(slots) == 200 and busiest_second(slots) <= 30

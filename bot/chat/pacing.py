@@ -18,8 +18,9 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 
-TELEGRAM_PER_SECOND = 30
-"""Telegram's bot-wide broadcast limit (messages per second)."""
+TELEGRAM_PER_SECOND = 29
+"""Telegram's bot-wide broadcast limit is ≈30 messages/s; one is left for jitter on the way
+(sends leave evenly but arrive a little bunched) and for replies to people meanwhile."""
 PER_CHAT_INTERVAL = 1.0
 """Telegram allows about one message a second to one private chat, with short bursts."""
 PER_CHAT_BURST = 6
