@@ -58,7 +58,8 @@ async def start_once(kind: str, tg: FakeTelegram, db: Path) -> tuple[float, floa
     begin = time.perf_counter()
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-c", code, kind, tg.token, tg.base_url, str(db),
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL)  # the children's shutdown chatter
     assert proc.stdout is not None and proc.stdin is not None
     line = await asyncio.wait_for(proc.stdout.readline(), 60)
     elapsed = time.perf_counter() - begin
