@@ -19,8 +19,6 @@ from bot.domain.importing import Importer
 from bot.domain.rounds import parse_year
 from bot.handlers.import_text import applied_text, preview_text, refusal_text
 from bot.i18n import Translators
-from bot.reports.template import template_workbook, vocabulary
-from bot.reports.workbook_reader import NotAWorkbook, read_forms
 from bot.services import system_clock
 from bot.storage import Storage
 
@@ -48,6 +46,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _template(args: argparse.Namespace, settings: Settings) -> int:
+    # openpyxl is imported on use, not at the top: `kotobot run` imports this module too
+    from bot.reports.template import template_workbook
+
     index = load_catalogue(settings.catalogue)
     if args.unit and args.unit not in index.units:
         print(f"kotobot: unknown unit {args.unit!r}", file=sys.stderr)
@@ -66,6 +67,9 @@ async def _template(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.reports.template import vocabulary  # openpyxl, on use
+    from bot.reports.workbook_reader import NotAWorkbook, read_forms
+
     index, translators = load_catalogue(settings.catalogue), Translators()
     tr = translators[args.lang]
     by = args.by if args.by is not None else min(settings.coordinators, default=None)

@@ -171,7 +171,11 @@ async def test_skip_back_and_no_change_since_last_year(tg: FakeTelegram, bot: ob
     coordinator = tg.user(COORDINATOR_ID)
     await say(tg, coordinator, "/round close 2025")
     clock.set(today)
-    assert "Kerroin 1 yhteyshenkilölle" in await open_round(tg, "2026")  # the coordinator is fi
+    assert "2026" in await open_round(tg, "2026")
+    told = await tg.next_reply(coordinator)  # the announcement's progress message, in the background
+    await tg.wait_idle()
+    told = next(m for m in tg.messages(coordinator) if m.message_id == told.message_id)
+    assert "Kerroin 1 yhteyshenkilölle" in told.plain  # the coordinator is fi
     announcement = await tg.next_reply(contact)  # a new round is announced to its contacts
     assert "Reporting for 2026 is open" in announcement.plain and "31 Jan 2027" in announcement.plain
     step = await press(tg, contact, announcement, "Start the report")

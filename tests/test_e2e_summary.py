@@ -41,11 +41,12 @@ async def council_member(tg: FakeTelegram, user_id: int, language: str) -> FakeU
 
 
 async def replies_until_document(tg: FakeTelegram, user: FakeUser) -> list[BotMessage]:
-    """Everything up to the first attached workbook, plus whatever follows it at once."""
+    """Everything up to the first attached workbook, plus whatever follows until the bot is
+    idle (parts to one chat are paced: one a second after a short burst)."""
     received = []
     while not received or received[-1].kind != "document":
         received.append(await tg.next_reply(user))
-    await tg.wait_idle()
+    await tg.wait_idle(quiet=1.2, timeout=30)
     return received + tg.drain(user)
 
 

@@ -2,7 +2,8 @@
 into the four outcomes the delivery policy knows (see `bot.domain.outreach`).
 
 The only place outreach touches `telegram`. Flood control is waited out however many times
-Telegram asks (the rate limiter first, then here); other passing faults are left to the
+Telegram asks (the rate limiter first, then here); every attempt first takes a slot from the
+smooth `Pacer`, so a fan-out never bursts over Telegram's bot-wide limit; other passing faults are left to the
 next tick, since the ledger makes a retry safe.
 """
 
@@ -15,6 +16,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
+from bot.chat.pacing import Pacer
 from bot.domain.outreach import Part, Sent
 
 log = logging.getLogger(__name__)
@@ -25,12 +27,15 @@ MAX_FLOOD_WAITS = 50
 
 
 class TelegramMessenger:
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, pacer: Pacer | None = None) -> None:
         self.bot = bot
+        self.pacer = pacer or Pacer()  # fan-outs go out evenly, never in bursts
+
 
     async def send(self, chat_id: int, part: Part) -> Sent:
         for _ in range(MAX_FLOOD_WAITS):
             try:
+                await self.pacer.wait(chat_id)
                 await self._send(chat_id, part)
                 return Sent.DELIVERED
             except RetryAfter as error:

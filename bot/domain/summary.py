@@ -100,6 +100,7 @@ def summarise(index: CatalogueIndex, data: RoundData, theme_id: str | None = Non
     values = {(a.unit_id, a.key): a.value for a in data.answers}
     previous = {(a.unit_id, a.key): a.value for a in data.previous_answers}
     units = [u.id for u in index.lead_units() if unit_id is None or u.id == unit_id]
+    in_scope = set(units)  # looked up once per earlier answer: a set keeps that O(1)
     due: dict[str, list[DueMeasure]] = {}
     for unit in units:
         items = [d for d in due_measures(index, unit, year, data.earlier_statuses.get(unit, {}))
@@ -139,7 +140,7 @@ def summarise(index: CatalogueIndex, data: RoundData, theme_id: str | None = Non
                         previous_sums[indicator_field.id].append(float(old))
     for (unit, key), value in previous.items():
         entry = index.measures.get(key.removeprefix("status:")) if key.startswith("status:") else None
-        if value == Status.DONE and unit in units and entry is not None and entry.theme.id in themes:
+        if value == Status.DONE and unit in in_scope and entry is not None and entry.theme.id in themes:
             previous_done[entry.theme.id] += 1
     has_previous = bool(data.previous_answers)
     for theme in themes.values():

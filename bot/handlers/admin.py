@@ -13,11 +13,12 @@ from bot.chat.callbacks import BadCallback, UnitRef, pack
 from bot.domain.invitations import VALID_FOR, deep_link, new_code
 from bot.domain.privacy import Action, person_ref, round_opened
 from bot.domain.records import Role
-from bot.domain.reminding import ReminderKind
+from bot.domain.reminding import Progress, ReminderKind
 from bot.domain.reporting import Refusal
 from bot.domain.rounds import current_round, default_deadline, default_round_year, parse_year
 from bot.handlers import past_rounds
 from bot.handlers.audit import audit
+from bot.handlers.background import start_fan_out
 from bot.handlers.common import Handler, button_guard, refuse, send_blocks
 from bot.handlers.privacy import erase_offer
 from bot.i18n import Translator
@@ -235,14 +236,20 @@ async def _open_round(message: Message, context: KotobotContext, args: list[str]
              + " " + tr.ngettext("{count} unit is expected to report.",
                                  "{count} units are expected to report.",
                                  len(pending)).format(count=len(pending))]
-    if new:
-        told = await services.remind(round_, "opened", ReminderKind.OPENED,
-                                     also_claims=current_ladder_key(round_, services.clock(),
-                                                                    services.settings.tz))
-        lines.append(tr.ngettext("I told {count} contact person that the round is open.",
-                                 "I told {count} contact persons that the round is open.",
-                                 told.sent).format(count=told.sent))
     await message.reply_text("\n".join(lines))
+    if new:  # the announcement goes out in the background; a progress message if anyone is told
+        also = current_ladder_key(round_, services.clock(), services.settings.tz)
+
+        async def announce(progress: Progress) -> str:
+            told = await services.remind(round_, "opened", ReminderKind.OPENED,
+                                         also_claims=also, progress=progress)
+            return tr.ngettext("I told {count} contact person that the round is open.",
+                               "I told {count} contact persons that the round is open.",
+                               told.sent).format(count=told.sent)
+
+        start_fan_out(context, message, announce, lambda done, total: _(
+            "{done}/{total} contact persons handled…").format(
+            done=tr.number(done), total=tr.number(total)))
 
 
 def _ladder_text(ladder: tuple[int, ...], tr: Translator) -> str:

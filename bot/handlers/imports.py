@@ -26,8 +26,6 @@ from bot.handlers.admin import coordinators_only
 from bot.handlers.common import button_guard, refuse
 from bot.handlers.import_text import applied_text, preview_text, refusal_text, round_problem_text
 from bot.i18n import Translator
-from bot.reports.template import template_workbook, vocabulary
-from bot.reports.workbook_reader import NotAWorkbook, read_forms
 from bot.services import KotobotContext, Services
 
 IMPORT_BUTTON = "w"  # w:<pending import id>:<i = import | c = cancel>
@@ -68,6 +66,9 @@ async def document_message(update: Update, context: KotobotContext) -> None:
         await message.reply_text(refusal_text("too_large", tr))
         return
     data = bytes(await (await document.get_file()).download_as_bytearray())
+    from bot.reports.template import vocabulary  # openpyxl: loaded on first use
+    from bot.reports.workbook_reader import NotAWorkbook, read_forms
+
     try:
         forms = await asyncio.to_thread(read_forms, data)
     except NotAWorkbook as refusal:
@@ -156,6 +157,8 @@ async def export_template(message: Message, context: KotobotContext, args: list[
         await message.reply_text(_("Nothing is to be reported for {year} there, so there is no form.")
                                  .format(year=year))
         return
+    from bot.reports.template import template_workbook  # openpyxl: loaded on first use
+
     content = await asyncio.to_thread(template_workbook, index, rows, tr)
     await message.reply_document(content, filename=_("kotobot-form-{year}.xlsx").format(year=year),
                                  caption=_("The form for {year}: fill in the yellow cells and send "

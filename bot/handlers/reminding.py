@@ -6,23 +6,43 @@ from telegram import Message, Update
 
 from bot.chat import callbacks
 from bot.domain.records import Round
-from bot.domain.reminding import ReminderKind
+from bot.domain.reminding import FanOut, Progress, ReminderKind
 from bot.domain.rounds import current_round
 from bot.handlers.admin import coordinators_only
+from bot.handlers.background import start_fan_out
 from bot.handlers.common import button_guard
+from bot.i18n import Translator
 from bot.services import KotobotContext
 from scheduler.planning import current_ladder_key, deadline_end, plan_of
 
 
 async def remind_round(message: Message, context: KotobotContext, round_: Round) -> None:
+    """Start the fan-out in the background: the coordinator sees a progress message at once,
+    edited as reminders go out and finally replaced by the result."""
     services, tr = context.services, context.tr
     _ = tr.gettext
     now, tz = services.clock(), services.settings.tz
     manual_key = f"manual:{now.astimezone(tz).date().isoformat()}"
-    result = await services.remind(
-        round_, manual_key,
-        ReminderKind.OVERDUE if now >= deadline_end(plan_of(round_), tz) else ReminderKind.BEFORE,
-        also_claims=current_ladder_key(round_, now, tz))
+    kind = ReminderKind.OVERDUE if now >= deadline_end(plan_of(round_), tz) else ReminderKind.BEFORE
+    also = current_ladder_key(round_, now, tz)
+
+    async def work(progress: Progress) -> str:
+        result = await services.remind(round_, manual_key, kind, also_claims=also,
+                                       progress=progress)
+        return _result_text(result, tr)
+
+    started = await message.reply_text(_("Reminding everyone who still has something to report…"))
+    start_fan_out(context, message, work, lambda done, total: progress_text(tr, done, total),
+                  progress_message=started)
+
+
+def progress_text(tr: Translator, done: int, total: int) -> str:
+    return tr.gettext("{done}/{total} contact persons handled…").format(
+        done=tr.number(done), total=tr.number(total))
+
+
+def _result_text(result: FanOut, tr: Translator) -> str:
+    _ = tr.gettext
     lines = [tr.ngettext("Sent {count} reminder.", "Sent {count} reminders.", result.sent)
              .format(count=result.sent)]
     if result.already_sent:
@@ -35,7 +55,7 @@ async def remind_round(message: Message, context: KotobotContext, round_: Round)
     if result.units_without_contact:
         lines.append(_("Units with no contact person: {count} (see /people).")
                      .format(count=len(result.units_without_contact)))
-    await message.reply_text("\n".join(lines))
+    return "\n".join(lines)
 
 
 @coordinators_only

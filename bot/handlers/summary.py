@@ -19,9 +19,6 @@ from bot.handlers import imports
 from bot.handlers.admin import coordinators_only
 from bot.handlers.audit import audit
 from bot.handlers.common import Handler, refuse, send_blocks
-from bot.reports.audit_sheet import with_audit_sheet
-from bot.reports.chart import status_chart
-from bot.reports.workbook import summary_workbook
 from bot.services import KotobotContext
 from bot.wording.labels import unit_name
 
@@ -83,7 +80,10 @@ async def summary_command(update: Update, context: KotobotContext) -> None:
     await send_blocks(message, summary_blocks(index, summary, tr, title)
                       + await imports.imported_blocks(context, round_, set(summary.due)))
     if summary.themes:
-        await message.reply_photo(status_chart(index, summary, tr), filename="status.png",
+        from bot.reports.chart import status_chart  # matplotlib: loaded on first use
+
+        chart = await asyncio.to_thread(status_chart, index, summary, tr)  # off the event loop
+        await message.reply_photo(chart, filename="status.png",
                                   caption=_("Measures by status, {year}").format(year=round_.year))
 
 
@@ -101,8 +101,12 @@ async def export_command(update: Update, context: KotobotContext) -> None:
         return
     data = await load_round_data(services.storage, round_)
     summary = summarise(services.catalogue, data)
-    workbook = summary_workbook(services.catalogue, summary, data.answers,
-                                await services.storage.people_names(), tr, services.settings.tz)
+    from bot.reports.audit_sheet import with_audit_sheet  # openpyxl: loaded on first use
+    from bot.reports.workbook import summary_workbook
+
+    workbook = await asyncio.to_thread(summary_workbook, services.catalogue, summary, data.answers,
+                                       await services.storage.people_names(), tr,
+                                       services.settings.tz)  # off the event loop
     if context.me.is_coordinator:  # the audit log is for coordinators, not the council
         workbook = await asyncio.to_thread(with_audit_sheet, workbook,
                                            await services.storage.audit_entries(), tr, services.settings.tz)

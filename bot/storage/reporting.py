@@ -100,10 +100,12 @@ class ReportingQueries:
         return [_answer(row) for row in rows]
 
     async def statuses_before(self: _Queries, year: int) -> dict[str, dict[str, str]]:
-        """unit → measure → the last status reported in a round before `year` (one query)."""
+        """unit → measure → the last status reported in a round before `year`: one grouped
+        query (SQLite takes a bare column from the row holding the MAX), so only the latest
+        status per (unit, measure) is read and decoded, however many years lie before."""
         rows = await self._all(
-            "SELECT unit_id, key, value FROM answers WHERE year < ? AND key LIKE 'status:%'"
-            " ORDER BY year", (year,))
+            "SELECT unit_id, key, value, MAX(year) AS year FROM answers"
+            " WHERE year < ? AND key LIKE 'status:%' GROUP BY unit_id, key", (year,))
         latest: dict[str, dict[str, str]] = {}
         for row in rows:
             latest.setdefault(row["unit_id"], {})[row["key"].removeprefix("status:")] = json.loads(row["value"])

@@ -1,0 +1,58 @@
+"""End to end: a fan-out runs in the background. While /remind goes out to many contacts,
+another contact's /status is answered before the fan-out ends, and the coordinator's one
+progress message is edited as it goes and ends with the final count."""
+
+from __future__ import annotations
+
+import re
+
+from fake_telegram import FakeTelegram
+from harness import COORDINATOR_ID, Clock, services_of
+from test_e2e_report import join, open_round
+
+from bot.domain.records import Role
+
+MANY = 120
+"""At Telegram's 30 messages a second this fan-out takes about four seconds."""
+
+
+async def test_status_is_answered_while_remind_fans_out_and_progress_ends_in_the_count(
+        tg: FakeTelegram, bot: object, clock: Clock) -> None:
+    await open_round(tg)
+    office = await join(tg, 20, "welcome-office", name="Aino")
+    storage = services_of(bot).storage  # type: ignore[arg-type]
+    services = services_of(bot)  # type: ignore[arg-type]
+    round_ = await storage.round(2026)
+    assert round_ is not None
+    units = sorted(await services.reporting.pending_units(round_))
+    contacts = []
+    for n in range(MANY):  # many contacts of many units, registered as /start CODE would
+        user = tg.user(5000 + n, first_name=f"C{n}", language_code="en")
+        person = await storage.ensure_person(user.id, f"C{n}", "en", clock())
+        await storage.grant(person.id, Role.CONTACT, units[n % len(units)], clock())
+        contacts.append(user)
+    coordinator = tg.user(COORDINATOR_ID)
+    await tg.wait_idle()
+    tg.drain(coordinator)
+
+    await tg.send(coordinator, "/remind")
+    started = await tg.next_reply(coordinator)
+    assert not started.edited and "Muistutan" in started.plain  # told at once that it started
+    await tg.next_reply(contacts[0])  # the fan-out is under way
+    await tg.send(office, "/status")
+    status = await tg.next_reply(office, timeout=30)
+    while "Welcome Office" not in status.plain or status.button_texts() == ["Start the report"]:
+        status = await tg.next_reply(office, timeout=30)  # its own reminder may come first
+    # /status was answered while the fan-out still had people to remind
+    still_waiting = [user for user in contacts if not tg.messages(user)]
+    assert still_waiting, "the fan-out ended before /status was answered"
+    progress = next(m for m in tg.messages(coordinator) if m.message_id == started.message_id)
+    assert "Lähetetty" not in progress.plain
+
+    await tg.wait_idle(timeout=30)
+    assert all(tg.messages(user) for user in contacts)  # everyone got their reminder
+    edits = [m for m in tg.drain(coordinator) if m.message_id == started.message_id]
+    counts = [m.plain for m in edits if re.search(rf"\d+/{MANY + 1} ", m.plain)]
+    assert counts, [m.plain for m in edits]  # "57/121 yhteyshenkilöä käsitelty…" on the way
+    final = next(m for m in tg.messages(coordinator) if m.message_id == started.message_id)
+    assert final.plain.startswith(f"Lähetetty {MANY + 1} muistutusta."), final.plain
