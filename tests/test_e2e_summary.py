@@ -160,3 +160,18 @@ async def test_council_members_read_the_summary_but_cannot_run_rounds(tg: FakeTe
     assert "Lägesöversikt 2026" in received[0].plain
     refusal = await say(tg, member, "/digest 2026")
     assert "integrationskoordinator" in refusal.plain.lower() or "koordinator" in refusal.plain.lower()
+
+
+async def test_dates_and_names_as_people_write_them(tg: FakeTelegram, bot: object) -> None:
+    """Issue 13: Finnish dates and theme/unit names in the person's language."""
+    opened = await open_round(tg, "2026", "31.1.2027")
+    assert "31.1.2027" in opened and "2026" in opened
+    coordinator = tg.user(COORDINATOR_ID)
+    finnish = (await summary_replies(tg, coordinator, "/summary 2026 Työ"))[0].plain
+    assert "Työ" in finnish.splitlines()[0] and "ei ole teema" not in finnish
+    swedish = (await summary_replies(tg, coordinator, "/summary 2026 arbete"))[0].plain
+    assert swedish.splitlines()[0] == finnish.splitlines()[0]
+    unit = (await summary_replies(tg, coordinator, "/summary 2026 welcome off"))[0].plain
+    assert "Welcome Office" in unit.splitlines()[0]
+    scheduled = await say(tg, coordinator, "/digest schedule 2026 15.2.")
+    assert "15.2.2027" in scheduled.plain

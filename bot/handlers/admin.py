@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.chat import callbacks
 from bot.chat.callbacks import BadCallback, UnitRef, pack
+from bot.domain.dates import parse_day, typed_day
 from bot.domain.invitations import VALID_FOR, deep_link, new_code
 from bot.domain.privacy import Action, person_ref, round_opened
 from bot.domain.records import Role
@@ -165,7 +166,7 @@ async def round_command(update: Update, context: KotobotContext) -> None:
     assert message is not None
     args = list(context.args or [])
     action = args.pop(0).lower() if args else ""
-    usage = _("Use: /round open [year] [deadline, e.g. 2027-01-31] · /round close [year] · "
+    usage = _("Use: /round open [year] [deadline, e.g. 31.1.2027] · /round close [year] · "
               "/round reminders YEAR DAYS (e.g. 21,7,2; negative = after the deadline)")
     try:
         if action == "open" and past_rounds.CLOSED_FLAG in args:
@@ -207,7 +208,7 @@ async def _open_round(message: Message, context: KotobotContext, args: list[str]
     year = parse_year(args[0]) if args else default_round_year(services.catalogue.programme, today)
     existing = await services.storage.round(year)
     if len(args) > 1:
-        deadline = date.fromisoformat(args[1])
+        deadline = parse_day(args[1], today)
     else:  # re-opening keeps the deadline it had; a new round gets the default
         deadline = existing.deadline if existing else default_deadline(year)
     if deadline < date(year, 1, 1) or deadline > date(year + 2, 12, 31):
@@ -216,8 +217,8 @@ async def _open_round(message: Message, context: KotobotContext, args: list[str]
         await message.reply_text(_(
             "The deadline {date} has already passed. Give a later one, for example "
             "/round open {year} {example}.").format(
-            date=tr.date(deadline), year=year, example=(today.replace(day=1) + timedelta(days=62))
-            .replace(day=1).isoformat()))
+            date=tr.date(deadline), year=year, example=typed_day((today.replace(day=1)
+                                                                 + timedelta(days=62)).replace(day=1))))
         return
     programme = services.catalogue.programme
     if not programme.covers(year):

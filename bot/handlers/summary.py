@@ -9,9 +9,12 @@ from html import escape
 
 from telegram import Message, Update
 
+from bot.catalogue.index import CatalogueIndex
 from bot.chat.summary_view import summary_blocks
 from bot.domain.privacy import Action
 from bot.domain.records import Round
+from bot.domain.dates import parse_day
+from bot.domain.names import match_names
 from bot.domain.reporting import Refusal
 from bot.domain.rounds import current_round, parse_year
 from bot.domain.summary import load_round_data, summarise
@@ -22,6 +25,7 @@ from bot.handlers.common import Handler, refuse, send_blocks
 from bot.reports.audit_sheet import with_audit_sheet
 from bot.reports.chart import status_chart
 from bot.reports.workbook import summary_workbook
+from bot.i18n import Translator
 from bot.services import KotobotContext
 from bot.wording.labels import unit_name
 
@@ -68,23 +72,47 @@ async def summary_command(update: Update, context: KotobotContext) -> None:
     theme_id = unit_id = None
     title = _("Summary {year}").format(year=round_.year)
     if args:
-        key = args[0].lower()
-        if key in index.themes:
+        found = pick_theme_or_unit(index, " ".join(args))
+        if len(found) != 1:
+            await message.reply_text(_not_found_text(index, tr, " ".join(args), found))
+            return
+        kind, key = found[0]
+        if kind == "theme":
             theme_id = key
             title += " · " + tr.text(index.themes[key].title)
-        elif key in index.units:
+        else:
             unit_id = key
             title += " · " + unit_name(index, key, tr)
-        else:
-            await message.reply_text(_("“{key}” is neither a theme nor a unit. Themes: {themes}")
-                                     .format(key=escape(key), themes=", ".join(index.themes)))
-            return
     summary = summarise(index, await load_round_data(services.storage, round_), theme_id, unit_id)
     await send_blocks(message, summary_blocks(index, summary, tr, title)
                       + await imports.imported_blocks(context, round_, set(summary.due)))
     if summary.themes:
         await message.reply_photo(status_chart(index, summary, tr), filename="status.png",
                                   caption=_("Measures by status, {year}").format(year=round_.year))
+
+
+def pick_theme_or_unit(index: CatalogueIndex, query: str) -> list[tuple[str, str]]:
+    """Themes or units whose name (in any language) matches what was typed; themes first."""
+    themes = match_names(query, {t.id: [t.title.fi, t.title.sv, t.title.en] for t in index.themes.values()})
+    if themes:
+        return [("theme", t) for t in themes]
+    units = match_names(query, {u.id: [u.name.fi, u.name.sv, u.name.en] for u in index.units.values()})
+    return [("unit", u) for u in units]
+
+
+def _not_found_text(index: CatalogueIndex, tr: Translator, query: str,
+                    found: list[tuple[str, str]]) -> str:
+    _ = tr.gettext
+    if found:  # ambiguous: name the candidates so the person can type more of one
+        names = [tr.text(index.themes[key].title) if kind == "theme" else unit_name(index, key, tr)
+                 for kind, key in found[:12]]
+        return _("“{key}” matches several: {names}. Type more of the name.").format(
+            key=escape(query), names=escape("; ".join(names)))
+    themes = ", ".join(tr.text(t.title) for t in index.themes.values())
+    return _("“{key}” is neither a theme nor a unit. Themes: {themes}. A unit can be given by "
+             "the start of its name, e.g. /summary 2026 {example}.").format(
+        key=escape(query), themes=escape(themes),
+        example=escape(unit_name(index, index.lead_units()[0].id, tr).split()[0]))
 
 
 @summaries_only
@@ -120,9 +148,10 @@ async def digest_command(update: Update, context: KotobotContext) -> None:
     args = list(context.args or [])
     if args and args[0].lower() == "schedule":
         try:
-            year, day = parse_year(args[1]), date.fromisoformat(args[2])
+            today = services.clock().astimezone(services.settings.tz).date()
+            year, day = parse_year(args[1]), parse_day(args[2], today)
         except (IndexError, ValueError):
-            await message.reply_text(_("Use: /digest schedule YEAR DATE, e.g. /digest schedule 2026 2027-02-15"))
+            await message.reply_text(_("Use: /digest schedule YEAR DATE, e.g. /digest schedule 2026 15.2.2027"))
             return
         if await services.storage.delivery_states(f"digest:{year}"):
             await message.reply_text(_("The digest of {year} has already been sent to the council; "
