@@ -37,7 +37,17 @@ from bot.chat.messenger import TelegramMessenger
 from bot.config import Settings
 from bot.domain.outreach import Outreach
 from bot.domain.reporting import Reporting
-from bot.handlers import admin, general, imports, privacy, reminding, report, review, summary
+from bot.handlers import (
+    admin,
+    confirmations,
+    general,
+    imports,
+    privacy,
+    reminding,
+    report,
+    review,
+    summary,
+)
 from bot.handlers.auth import authorize
 from bot.handlers.errors import on_error
 from bot.i18n import N_, I18nError, Translators
@@ -170,6 +180,7 @@ def _add_handlers(application: Application) -> None:
         callbacks.INVITE: admin.invite_button,
         callbacks.REMOVE_CONTACT: admin.remove_contact_button,
         callbacks.NUDGE_ALL: reminding.nudge_button,
+        callbacks.CONFIRM: confirmations.confirm_button,
         privacy.FORGET: privacy.forget_button,
     }
     for prefix, callback in buttons.items():

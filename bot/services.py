@@ -23,6 +23,7 @@ from bot.chat.digest import DigestFacts, render_digest
 from bot.chat.notices import reminder_composer
 from bot.config import Settings
 from bot.domain.access import Viewer
+from bot.domain.coordination import Coordination
 from bot.domain.outreach import Delivery, Outreach, Part, Recipient
 from bot.domain.records import Round
 from bot.domain.reminding import FanOut, Progress, ReminderKind, remind
@@ -58,6 +59,11 @@ class Services:
     scheduling: Rescheduler | None = None
     bot_username: str = ""
     boot: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    @property
+    def coordination(self) -> Coordination:
+        """The coordinator's use cases (confirmations, the digest's controls)."""
+        return Coordination(self.storage, self.clock)
 
     async def tell_coordinators(self, text: TextFor, markup: MarkupFor | None = None,
                                 key: str | None = None) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from fake_telegram import FakeTelegram
-from harness import COORDINATOR_ID, Clock, say
+from harness import COORDINATOR_ID, Clock, press, say
 
 LINK = re.compile(r"https://t\.me/kotobot_test_bot\?start=(\S+)")
 
@@ -125,9 +125,14 @@ async def test_people_lists_units_with_and_without_contacts(tg: FakeTelegram, bo
     assert "Hr-yksikkö" in listing.plain  # a unit with no contact yet, in Finnish
     buttons = await tg.next_reply(coordinator)
     remove = [text for text in buttons.button_texts() if "Aino" in text]
+    assert all(len(text) <= 24 for text in buttons.button_texts())  # fits a phone
     await tg.press(coordinator, buttons, remove[0])
-    done = await tg.next_reply(coordinator)
+    question = await tg.next_reply(coordinator)
+    assert "Aino" in question.plain and "Welcome Office" in question.plain
+    done = await press(tg, coordinator, question, question.button_texts()[0])
     assert "Aino" in done.plain
+    told = await tg.next_reply(contact)
+    assert "removed you as contact person for Welcome Office" in told.plain
     assert "not registered" in (await say(tg, contact, "/report")).plain
 
 

@@ -10,9 +10,17 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.chat import callbacks
 from bot.chat.callbacks import BadCallback, UnitRef, pack
+from bot.chat.coordination import (
+    close_question,
+    confirm_keyboard,
+    day_token,
+    removal_question,
+    reopen_question,
+    short_name,
+)
 from bot.domain.dates import parse_day, typed_day
 from bot.domain.invitations import VALID_FOR, deep_link, new_code
-from bot.domain.privacy import Action, person_ref, round_opened
+from bot.domain.privacy import Action, round_opened
 from bot.domain.records import Role
 from bot.domain.reminding import ReminderKind
 from bot.domain.reporting import Refusal
@@ -20,7 +28,6 @@ from bot.domain.rounds import current_round, default_deadline, default_round_yea
 from bot.handlers import past_rounds
 from bot.handlers.audit import audit
 from bot.handlers.common import Handler, button_guard, refuse, send_blocks
-from bot.handlers.privacy import erase_offer
 from bot.i18n import Translator
 from bot.services import KotobotContext
 from bot.wording.labels import unit_name
@@ -97,64 +104,80 @@ async def _send_invitation(message: Message, context: KotobotContext, role: Role
 
 @coordinators_only
 async def people_command(update: Update, context: KotobotContext) -> None:
+    """Units with their contacts, units with none, the council: numbered, so that the remove
+    buttons can be short enough for a phone ("✖ 3 Aino")."""
     services, tr = context.services, context.tr
     _ = tr.gettext
     message = update.effective_message
     assert message is not None
     index = services.catalogue
-    contacts = await services.storage.contacts()
+    contacts = [(u, p) for u, p in await services.storage.contacts() if u in index.units]
+    contacts.sort(key=lambda c: (unit_name(index, c[0], tr).casefold(), c[1].name.casefold()))
+    council = await services.storage.council_members()
+    numbered: list[tuple[int, str, str]] = []  # number, callback data, name
+    blocks: list[str] = []
     by_unit: dict[str, list[str]] = {}
     for unit_id, person in contacts:
-        label = escape(person.name or str(person.telegram_id))
+        number = len(numbered) + 1
+        name = person.name or str(person.telegram_id)
+        label = f"{number}. {escape(name)}"
         if not person.reachable:
             label += " " + _("(unreachable: has blocked the bot)")
         by_unit.setdefault(unit_id, []).append(label)
-    blocks = []
-    for unit_id in sorted(by_unit, key=lambda u: unit_name(index, u, tr).casefold()):
-        blocks.append(f"<b>{escape(unit_name(index, unit_id, tr))}</b>\n"
-                      + "\n".join(f"• {name}" for name in by_unit[unit_id]))
+        numbered.append((number, pack(callbacks.REMOVE_CONTACT, person.id, UnitRef(unit_id).encode(index)),
+                         name))
+    for unit_id, labels in by_unit.items():
+        blocks.append(f"<b>{escape(unit_name(index, unit_id, tr))}</b>\n" + "\n".join(labels))
     without = [unit_name(index, u.id, tr) for u in index.lead_units() if u.id not in by_unit]
     if without:
         blocks.append(_("<b>Units with no contact person</b>") + "\n"
                       + "\n".join(f"• {escape(name)}" for name in sorted(without, key=str.casefold)))
-    council = await services.storage.council_members()
-    blocks.append(_("<b>Multicultural Council</b>") + "\n" + (
-        "\n".join(f"• {escape(p.name or str(p.telegram_id))}" for p in council) or _("nobody yet")))
-    rows = [[InlineKeyboardButton(
-        _("Remove {name} as contact person for {unit}").format(name=person.name or person.telegram_id,
-                                                               unit=unit_name(index, unit_id, tr)),
-        callback_data=pack(callbacks.REMOVE_CONTACT, person.id, UnitRef(unit_id).encode(index)))]
-        for unit_id, person in contacts if unit_id in index.units]
+    members = []
+    for person in council:
+        number = len(numbered) + 1
+        name = person.name or str(person.telegram_id)
+        members.append(f"{number}. {escape(name)}")
+        numbered.append((number, pack(callbacks.REMOVE_CONTACT, person.id, COUNCIL_TOKEN), name))
+    blocks.append(_("<b>Multicultural Council</b>") + "\n" + ("\n".join(members) or _("nobody yet")))
     await send_blocks(message, blocks)
+    buttons = [InlineKeyboardButton(f"✖ {number} {short_name(name)}", callback_data=data)
+               for number, data, name in numbered]
+    rows = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
     # Telegram takes at most 100 buttons in one keyboard: long lists go in several messages
-    for start in range(0, len(rows), BUTTONS_PER_MESSAGE):
-        await message.reply_text(_("Remove a contact person:"),
-                                 reply_markup=InlineKeyboardMarkup(rows[start:start + BUTTONS_PER_MESSAGE]))
+    for start in range(0, len(rows), BUTTONS_PER_MESSAGE // 3):
+        await message.reply_text(_("Remove a contact person or council member (by number):"),
+                                 reply_markup=InlineKeyboardMarkup(rows[start:start + BUTTONS_PER_MESSAGE // 3]))
+
+
+COUNCIL_TOKEN = "c"
+"""In place of a unit in a remove button: the person's council membership."""
 
 
 @coordinators_only
 @button_guard
 async def remove_contact_button(update: Update, context: KotobotContext) -> None:
+    """First tap on a remove button: ask, saying what will happen."""
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
     services, tr = context.services, context.tr
-    _ = tr.gettext
     person_t, unit_t = callbacks.unpack(query.data, callbacks.REMOVE_CONTACT, 2)
     if not callbacks.is_number(person_t):
         raise BadCallback(person_t)
-    unit_id = UnitRef.decode(unit_t, services.catalogue).unit_id
+    unit_id = "" if unit_t == COUNCIL_TOKEN else UnitRef.decode(unit_t, services.catalogue).unit_id
     await query.answer()
-    person = await services.storage.person(int(person_t))
-    removed = person is not None and await services.storage.revoke(person.id, Role.CONTACT, unit_id)
-    if removed and person is not None:
-        await audit(context, Action.REMOVE_CONTACT, f"{person_ref(person.id)} from {unit_id}")
-    name = (person.name if person else "") or person_t
-    unit = unit_name(services.catalogue, unit_id, tr)
+    role = Role.COUNCIL if not unit_id else Role.CONTACT
+    removal = await services.coordination.removal(int(person_t), role, unit_id)
+    if removal is None:
+        await query.message.reply_text(tr.gettext("Nothing to remove: that role had already ended."))
+        return
+    name = removal.person.name or str(removal.person.telegram_id)
+    if role is Role.COUNCIL:
+        await query.message.reply_text(removal_question(tr, name, None, False),
+                                       reply_markup=confirm_keyboard(tr, "y", removal.person.id))
+        return
     await query.message.reply_text(
-        _("{name} is no longer a contact person for {unit}.").format(name=escape(name), unit=escape(unit))
-        if removed else
-        _("{name} was not a contact person for {unit}.").format(name=escape(name), unit=escape(unit)),
-        reply_markup=erase_offer(tr, person) if removed and person is not None else None)
+        removal_question(tr, name, unit_name(services.catalogue, unit_id, tr), removal.last_one),
+        reply_markup=confirm_keyboard(tr, "x", removal.person.id, unit_t))
 
 
 @coordinators_only
@@ -177,12 +200,8 @@ async def round_command(update: Update, context: KotobotContext) -> None:
         elif action == "close":
             latest = current_round(await services.storage.rounds())
             year = parse_year(args[0]) if args else (latest.year if latest else 0)
-            if await services.storage.close_round(year, services.clock()):
-                await audit(context, Action.ROUND_CLOSE, f"round {year}")
-                await message.reply_text(_("Round {year} is closed. Answers can no longer be changed.")
-                                         .format(year=year))
-            else:
-                await message.reply_text(_("There is no open round {year}.").format(year=year))
+            await _ask_close(message, context, year)
+            return
         elif action == "reminders" and len(args) >= 2:
             year, ladder = parse_year(args[0]), parse_ladder(" ".join(args[1:]))
             if await services.storage.set_ladder(year, ladder):
@@ -221,6 +240,12 @@ async def _open_round(message: Message, context: KotobotContext, args: list[str]
                                                                  + timedelta(days=62)).replace(day=1))))
         return
     programme = services.catalogue.programme
+    if existing is not None and (not existing.is_open or deadline != existing.deadline):
+        pending = await services.reporting.pending_units(existing)
+        await message.reply_text(
+            reopen_question(tr, year, existing.deadline, deadline, not existing.is_open, len(pending)),
+            reply_markup=confirm_keyboard(tr, "o", year, day_token(deadline)))
+        return
     if not programme.covers(year):
         await message.reply_text(_(
             "{year} is outside the programme period {start}–{end}. A new programme is loaded as "
@@ -244,6 +269,19 @@ async def _open_round(message: Message, context: KotobotContext, args: list[str]
                                  "I told {count} contact persons that the round is open.",
                                  told.sent).format(count=told.sent))
     await message.reply_text("\n".join(lines))
+
+
+async def _ask_close(message: Message, context: KotobotContext, year: int) -> None:
+    """Closing cuts off anyone mid-report: say so, and close only on "Yes"."""
+    services, tr = context.services, context.tr
+    round_ = await services.coordination.round(year)
+    if round_ is None or not round_.is_open:
+        await message.reply_text(tr.gettext("There is no open round {year}.").format(year=year))
+        return
+    mid_report = await services.coordination.mid_report(year)
+    pending = await services.reporting.pending_units(round_)
+    await message.reply_text(close_question(tr, year, len(mid_report), len(pending)),
+                             reply_markup=confirm_keyboard(tr, "c", year))
 
 
 def _ladder_text(ladder: tuple[int, ...], tr: Translator) -> str:

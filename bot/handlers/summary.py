@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 from functools import wraps
 from html import escape
 
@@ -11,10 +10,10 @@ from telegram import Message, Update
 
 from bot.catalogue.index import CatalogueIndex
 from bot.chat.summary_view import summary_blocks
-from bot.domain.privacy import Action
-from bot.domain.records import Round
 from bot.domain.dates import parse_day
 from bot.domain.names import match_names
+from bot.domain.privacy import Action
+from bot.domain.records import Round
 from bot.domain.reporting import Refusal
 from bot.domain.rounds import current_round, parse_year
 from bot.domain.summary import load_round_data, summarise
@@ -22,10 +21,10 @@ from bot.handlers import imports
 from bot.handlers.admin import coordinators_only
 from bot.handlers.audit import audit
 from bot.handlers.common import Handler, refuse, send_blocks
+from bot.i18n import Translator
 from bot.reports.audit_sheet import with_audit_sheet
 from bot.reports.chart import status_chart
 from bot.reports.workbook import summary_workbook
-from bot.i18n import Translator
 from bot.services import KotobotContext
 from bot.wording.labels import unit_name
 

@@ -18,6 +18,7 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.records import Grant, Invitation, Person, Role
+from bot.storage.coordination import CoordinationQueries
 from bot.storage.deliveries import DeliveryQueries
 from bot.storage.imports import ImportQueries
 from bot.storage.operations import OperationsQueries
@@ -35,7 +36,8 @@ def _person(row: aiosqlite.Row) -> Person:
                   bool(row["reachable"]), bool(row["privacy_warned"]))
 
 
-class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueries, ImportQueries):
+class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueries, ImportQueries,
+              CoordinationQueries):
     """Typed access to the database. Create with `await Storage.open(path)`."""
 
     def __init__(self, path: Path | str) -> None:

@@ -175,4 +175,25 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     """,
+    # 8: the coordinator controls the council's digest (released early with "Send now", the
+    # unit comments chosen as highlights) and answers given by a coordinator on a unit's behalf
+    """
+    CREATE TABLE digest_controls (
+        year INTEGER PRIMARY KEY REFERENCES rounds(year),
+        released_at TEXT
+    );
+    CREATE TABLE digest_highlights (
+        year INTEGER NOT NULL REFERENCES rounds(year),
+        unit_id TEXT NOT NULL,
+        chosen_at TEXT NOT NULL,
+        PRIMARY KEY (year, unit_id)
+    );
+    CREATE TABLE on_behalf (
+        year INTEGER NOT NULL,
+        unit_id TEXT NOT NULL,
+        person_id INTEGER NOT NULL REFERENCES people(id),
+        started_at TEXT NOT NULL,
+        PRIMARY KEY (year, unit_id, person_id)
+    );
+    """,
 ]
