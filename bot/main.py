@@ -40,6 +40,7 @@ from bot.domain.reporting import Reporting
 from bot.handlers import (
     admin,
     confirmations,
+    digest_control,
     general,
     imports,
     privacy,
@@ -181,6 +182,7 @@ def _add_handlers(application: Application) -> None:
         callbacks.REMOVE_CONTACT: admin.remove_contact_button,
         callbacks.NUDGE_ALL: reminding.nudge_button,
         callbacks.CONFIRM: confirmations.confirm_button,
+        callbacks.DIGEST: digest_control.digest_button,
         privacy.FORGET: privacy.forget_button,
     }
     for prefix, callback in buttons.items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
@@ -25,7 +25,7 @@ from bot.config import Settings
 from bot.domain.access import Viewer
 from bot.domain.coordination import Coordination
 from bot.domain.outreach import Delivery, Outreach, Part, Recipient
-from bot.domain.records import Round
+from bot.domain.records import DeliveryState, Round
 from bot.domain.reminding import FanOut, Progress, ReminderKind, remind
 from bot.domain.reporting import Reporting
 from bot.domain.summary import load_round_data
@@ -39,6 +39,7 @@ def system_clock() -> datetime:
 
 class Rescheduler(Protocol):
     async def reschedule(self) -> None: ...
+    def poke(self) -> object: ...
 
 
 TextFor = Callable[[Translator], str]
@@ -79,6 +80,24 @@ class Services:
             outcome = await self.outreach.deliver(
                 key, Recipient(telegram_id, person.id if person else None),
                 Part(text(tr), markup=markup(tr) if markup else None))
+            delivered += outcome is Delivery.SENT
+        return delivered
+
+    async def tell_coordinators_parts(
+            self, key: str, parts: Callable[[Translator], Awaitable[list[Part]]]) -> int:
+        """A message in several parts (the digest's preview) to each coordinator once under
+        `key`; parts are rendered only for coordinators who have not had them yet."""
+        known = {p.telegram_id: p for p in
+                 await self.storage.people_by_telegram_ids(self.settings.coordinators)}
+        settled = await self.storage.delivery_states(key)
+        delivered = 0
+        for telegram_id in sorted(self.settings.coordinators):
+            if settled.get(telegram_id) not in (None, DeliveryState.CLAIMED):
+                continue
+            person = known.get(telegram_id)
+            tr = self.translators[person.language if person else None]
+            outcome = await self.outreach.deliver_all(
+                key, Recipient(telegram_id, person.id if person else None), await parts(tr))
             delivered += outcome is Delivery.SENT
         return delivered
 

@@ -3,10 +3,11 @@ affect are told; council members can be removed too."""
 
 from __future__ import annotations
 
-from fake_telegram import FakeTelegram
-from harness import COORDINATOR_ID, press, say
+from fake_telegram import BotMessage, FakeTelegram, FakeUser
+from harness import COORDINATOR_ID, Clock, press, say
+from test_e2e_reminders import at, quiet, tick
 from test_e2e_report import join, open_round
-from test_e2e_summary import council_member
+from test_e2e_summary import council_member, replies_until_document
 
 
 async def test_closing_a_round_asks_first_and_tells_who_is_mid_report(tg: FakeTelegram, bot: object) -> None:
@@ -44,3 +45,67 @@ async def test_a_council_member_can_be_removed_and_is_told(tg: FakeTelegram, bot
     assert "Member50" in done.plain
     assert "removed you from the Multicultural Council" in (await tg.next_reply(member)).plain
     assert "not registered" in (await say(tg, member, "/summary")).plain
+
+
+async def until_buttons(tg: FakeTelegram, user: FakeUser, label: str) -> list[BotMessage]:
+    """Messages up to (and including) the one that carries a button `label`."""
+    received = [await tg.next_reply(user)]
+    while label not in received[-1].button_texts():
+        received.append(await tg.next_reply(user))
+    return received
+
+
+async def test_the_digest_is_the_coordinators(tg: FakeTelegram, bot: object, clock: Clock) -> None:
+    """Preview 3 working days ahead (low response flagged), postpone, then the after-send note."""
+    await open_round(tg, "2026", "31.1.2027")  # digest Monday 15.2.2027 at 10:00
+    member = await council_member(tg, 50, "en")
+    coordinator = tg.user(COORDINATOR_ID)
+    clock.set(at(2027, 2, 10, 8, 59))
+    await tick(bot)
+    tg.drain(coordinator)  # the missing-units notice of 1.2.
+    clock.set(at(2027, 2, 10, 9, 0))  # Wednesday: three working days before
+    await tick(bot)
+    preview = await until_buttons(tg, coordinator, "Siirrä viikolla")
+    assert "lähtee 1 neuvoston jäsenelle 15.2.2027" in preview[0].plain
+    assert "Raportit: 0/" in preview[0].plain and "⚠️" in preview[0].plain
+    assert any(m.kind == "photo" for m in preview)
+    await quiet(tg, member)  # the council has nothing yet
+    await tick(bot)
+    await quiet(tg, coordinator)  # once
+    postponed = await press(tg, coordinator, preview[-1], "Siirrä viikolla")
+    assert "22.2.2027" in postponed.plain
+    clock.set(at(2027, 2, 15, 10, 0))
+    await tick(bot)
+    await quiet(tg, member)
+    clock.set(at(2027, 2, 17, 9, 0))  # three working days before the new date
+    await tick(bot)
+    again = await until_buttons(tg, coordinator, "Lähetä nyt")
+    assert "22.2.2027" in again[0].plain
+    clock.set(at(2027, 2, 22, 10, 0))
+    await tick(bot)
+    received = await replies_until_document(tg, member)
+    assert "2026" in received[0].plain
+    note = await tg.next_reply(coordinator)
+    assert "lähetettiin 1 neuvoston jäsenelle" in note.plain
+    assert "kooste lähetetty 22.2.2027" in (await say(tg, coordinator, "/rounds")).plain
+    await tg.send(coordinator, "/digest 2026")
+    assert "lähetettiin neuvostolle 22.2.2027" in (await tg.next_reply(coordinator)).plain
+
+
+async def test_send_now_from_the_preview(tg: FakeTelegram, bot: object, clock: Clock) -> None:
+    await open_round(tg, "2026", "31.1.2027")
+    member = await council_member(tg, 50, "en")
+    coordinator = tg.user(COORDINATOR_ID)
+    clock.set(at(2027, 2, 10, 9, 0))
+    await tick(bot)
+    preview = await until_buttons(tg, coordinator, "Lähetä nyt")
+    await tg.press(coordinator, preview[-1], "Lähetä nyt")
+    assert any("nyt" in m.plain for m in await until_text(tg, coordinator, "lähetettiin 1"))
+    assert "2026" in (await replies_until_document(tg, member))[0].plain
+
+
+async def until_text(tg: FakeTelegram, user: FakeUser, text: str) -> list[BotMessage]:
+    received = [await tg.next_reply(user)]
+    while text not in received[-1].plain:
+        received.append(await tg.next_reply(user))
+    return received

@@ -99,3 +99,50 @@ def short_name(name: str, limit: int = 14) -> str:
     """A name short enough for a button on a phone: the first name, cut if need be."""
     first = (name.split() or [name])[0]
     return first if len(first) <= limit else first[:limit - 1] + "…"
+
+
+SCHEDULED, POSTPONE, SEND_NOW = "s", "p", "n"
+
+
+def digest_ahead_text(tr: Translator, year: int, when: str, members: int, reported: int,
+                      expected: int, low: bool) -> str:
+    """Heads the coordinator's preview: when it goes, to whom, and how complete it is."""
+    _ = tr.gettext
+    lines = [tr.ngettext(
+        "📬 The digest of {year} goes to {count} council member on {date} at 10:00. This is "
+        "what they will get (in their own language).",
+        "📬 The digest of {year} goes to {count} council members on {date} at 10:00. This is "
+        "what they will get (in their own language).", members).format(
+        year=year, count=members, date=when)]
+    rate = round(100 * reported / expected) if expected else 100
+    lines.append(_("Reports: {reported} of {expected} units ({rate} %).").format(
+        reported=reported, expected=expected, rate=rate))
+    if low:
+        lines.append("⚠️ " + _("Fewer than half of the units have reported. You may want to "
+                               "remind them and postpone the digest."))
+    return "\n".join(lines)
+
+
+def digest_controls_text(tr: Translator, year: int) -> str:
+    return tr.gettext("The digest of {year}: send it as scheduled, postpone it by a week, or send "
+                      "it now?").format(year=year)
+
+
+def digest_controls_keyboard(tr: Translator, year: int) -> InlineKeyboardMarkup:
+    _ = tr.gettext
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(_("Send as scheduled"), callback_data=pack(callbacks.DIGEST, year, SCHEDULED))],
+        [InlineKeyboardButton(_("Postpone a week"), callback_data=pack(callbacks.DIGEST, year, POSTPONE)),
+         InlineKeyboardButton(_("Send now"), callback_data=pack(callbacks.DIGEST, year, SEND_NOW))],
+    ])
+
+
+def digest_sent_text(tr: Translator, year: int, sent: int, unreachable: int) -> str:
+    text = tr.ngettext("The digest of {year} was sent to {count} council member.",
+                       "The digest of {year} was sent to {count} council members.",
+                       sent).format(year=year, count=sent)
+    if unreachable:
+        text += " " + tr.ngettext("{count} could not be reached (has blocked the bot).",
+                                  "{count} could not be reached (have blocked the bot).",
+                                  unreachable).format(count=unreachable)
+    return text

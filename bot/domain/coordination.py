@@ -97,6 +97,9 @@ class Coordination:
     async def digest_sent_at(self, year: int) -> datetime | None:
         return await self.store.sent_at(f"digest:{year}")
 
+    async def postpone_digest(self, year: int, day: date) -> bool:
+        return await self.store.set_digest_date(year, day)
+
     async def release_digest(self, year: int) -> None:
         await self.store.release_digest(year, self.clock())
 

@@ -31,7 +31,7 @@ from bot.handlers.common import Handler, button_guard, refuse, send_blocks
 from bot.i18n import Translator
 from bot.services import KotobotContext
 from bot.wording.labels import unit_name
-from scheduler.planning import DEFAULT_LADDER, current_ladder_key, parse_ladder
+from scheduler.planning import DEFAULT_LADDER, current_ladder_key, digest_time, parse_ladder, plan_of
 
 
 def coordinators_only(handler: Handler) -> Handler:
@@ -308,8 +308,17 @@ async def rounds_command(update: Update, context: KotobotContext) -> None:
     for round_ in rounds:
         submitted = len(await services.storage.submissions(round_.year))
         state = _("open") if round_.is_open else _("closed")
-        lines.append(_("<b>{year}</b> · {state} · deadline {date} · {count} submitted · reminders: {days}")
-                     .format(year=round_.year, state=state, date=tr.date(round_.deadline),
-                             count=submitted, days=escape(_ladder_text(round_.ladder, tr))))
+        line = _("<b>{year}</b> · {state} · deadline {date} · {count} submitted · reminders: {days}").format(
+            year=round_.year, state=state, date=tr.date(round_.deadline), count=submitted,
+            days=escape(_ladder_text(round_.ladder, tr)))
+        if not round_.imported:
+            sent_at = await services.coordination.digest_sent_at(round_.year)
+            tz = services.settings.tz
+            line += " · " + (
+                _("digest sent {date}").format(date=tr.date(sent_at.astimezone(tz).date()))
+                if sent_at is not None else
+                _("digest {date}, not sent yet").format(
+                    date=tr.date(digest_time(plan_of(round_), tz).date())))
+        lines.append(line)
     await message.reply_text("\n".join(lines))
 

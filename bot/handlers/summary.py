@@ -171,7 +171,14 @@ async def digest_command(update: Update, context: KotobotContext) -> None:
     round_ = await _pick_round(message, context, args)
     if round_ is None:
         return
-    await message.reply_text(_("Preview: this is exactly what each council member will receive "
-                               "(in their own language)."))
+    sent_at = await services.coordination.digest_sent_at(round_.year)
+    if sent_at is not None:
+        local = sent_at.astimezone(services.settings.tz)
+        await message.reply_text(_("The digest of {year} was sent to the council on {date} at {time}. "
+                                   "This is what they got (in their own language):").format(
+            year=round_.year, date=tr.date(local.date()), time=local.strftime("%H.%M")))
+    else:
+        await message.reply_text(_("Preview: this is exactly what each council member will receive "
+                                   "(in their own language)."))
     for part in await services.digest_parts(await services.digest_facts(round_), tr.lang):
         await services.outreach.messenger.send(message.chat_id, part)
