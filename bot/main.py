@@ -15,9 +15,9 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -43,6 +43,7 @@ from bot.handlers import (
     digest_control,
     general,
     imports,
+    menus,
     privacy,
     reminding,
     report,
@@ -51,7 +52,7 @@ from bot.handlers import (
 )
 from bot.handlers.auth import authorize
 from bot.handlers.errors import on_error
-from bot.i18n import N_, I18nError, Translators
+from bot.i18n import I18nError, Translators
 from bot.ops.logging_setup import configure_logging, remember_update
 from bot.services import KotobotContext, Services, system_clock
 from bot.storage import Storage
@@ -59,15 +60,6 @@ from scheduler.jobs import Scheduling
 
 log = logging.getLogger(__name__)
 
-MENU = [
-    ("report", N_("Report your unit's measures")),
-    ("status", N_("What is due and missing")),
-    ("summary", N_("Where the programme stands")),
-    ("language", N_("Change the language")),
-    ("privacy", N_("Your personal data")),
-    ("help", N_("Help")),
-    ("cancel", N_("Stop what you are doing")),
-]
 
 EXIT_CONFIG = 2
 FLOOD_RETRIES = 20
@@ -122,14 +114,9 @@ async def _post_init(application: Application) -> None:
 
 
 async def _set_menus(application: Application, services: Services) -> None:
-    """The command menu in each language; Telegram shows each person theirs."""
-    for code in ("fi", "sv", "en", None):
-        tr = services.translators[code]
-        commands = [BotCommand(name, tr.gettext(description)) for name, description in MENU]
-        try:
-            await application.bot.set_my_commands(commands, language_code=code)
-        except TelegramError as error:
-            log.warning("could not set the %s command menu: %s", code or "default", error)
+    """The default menu in each language, and each role holder's own (see `menus`)."""
+    await menus.set_default_menus(application.bot, services)
+    await menus.refresh_all_menus(application.bot, services)
 
 
 async def _post_shutdown(application: Application) -> None:

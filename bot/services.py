@@ -66,6 +66,19 @@ class Services:
         """The coordinator's use cases (confirmations, the digest's controls)."""
         return Coordination(self.storage, self.clock)
 
+    async def viewer_of(self, telegram_id: int) -> Viewer:
+        """Who someone is and what roles they hold, outside an update of theirs."""
+        person = await self.storage.person_by_telegram(telegram_id)
+        grants = await self.storage.grants_of(person.id) if person else []
+        return Viewer.of(telegram_id, person, grants, self.settings.coordinators)
+
+    async def people_with_roles(self) -> set[int]:
+        """Telegram ids of every coordinator, contact and council member."""
+        ids = set(self.settings.coordinators)
+        ids |= {p.telegram_id for _, p in await self.storage.contacts() if p.telegram_id > 0}
+        ids |= {p.telegram_id for p in await self.storage.council_members() if p.telegram_id > 0}
+        return ids
+
     async def tell_coordinators(self, text: TextFor, markup: MarkupFor | None = None,
                                 key: str | None = None) -> int:
         """A note to each coordinator in their own language, through the one delivery

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fake_telegram import BotMessage, FakeTelegram, FakeUser
 from harness import COORDINATOR_ID, Clock, press, say
 from test_e2e_reminders import at, quiet, tick
+from test_e2e_people import chat_menu
 from test_e2e_report import join, open_round
 from test_e2e_summary import council_member, replies_until_document
 
@@ -36,6 +37,7 @@ async def test_closing_a_round_asks_first_and_tells_who_is_mid_report(tg: FakeTe
 async def test_a_council_member_can_be_removed_and_is_told(tg: FakeTelegram, bot: object) -> None:
     await open_round(tg)
     member = await council_member(tg, 50, "en")
+    assert "summary" in chat_menu(tg, 50)
     coordinator = tg.user(COORDINATOR_ID)
     await say(tg, coordinator, "/people")
     buttons = await tg.next_reply(coordinator)
@@ -45,6 +47,7 @@ async def test_a_council_member_can_be_removed_and_is_told(tg: FakeTelegram, bot
     assert "Member50" in done.plain
     assert "removed you from the Multicultural Council" in (await tg.next_reply(member)).plain
     assert "not registered" in (await say(tg, member, "/summary")).plain
+    assert chat_menu(tg, 50) == {}  # back to the default menu
 
 
 async def until_buttons(tg: FakeTelegram, user: FakeUser, label: str) -> list[BotMessage]:

@@ -31,7 +31,13 @@ from bot.handlers.common import Handler, button_guard, refuse, send_blocks
 from bot.i18n import Translator
 from bot.services import KotobotContext
 from bot.wording.labels import unit_name
-from scheduler.planning import DEFAULT_LADDER, current_ladder_key, digest_time, parse_ladder, plan_of
+from scheduler.planning import (
+    DEFAULT_LADDER,
+    current_ladder_key,
+    digest_time,
+    parse_ladder,
+    plan_of,
+)
 
 
 def coordinators_only(handler: Handler) -> Handler:

@@ -23,6 +23,7 @@ from bot.domain.reminding import ReminderKind
 from bot.handlers.admin import coordinators_only
 from bot.handlers.audit import audit
 from bot.handlers.common import button_guard
+from bot.handlers.menus import refresh_menu
 from bot.handlers.privacy import erase_offer
 from bot.services import KotobotContext
 from bot.wording.labels import unit_name
@@ -127,6 +128,7 @@ async def _remove(message: Message, context: KotobotContext, person_id: int, rol
         f"removed:{role.value}:{unit_id}:{services.clock().isoformat()}",
         Recipient(person.telegram_id, person.id),
         Part(removed_note(theirs, unit_name(services.catalogue, unit_id, theirs) if unit_id else None)))
+    await refresh_menu(message.get_bot(), services, person.telegram_id)  # their commands go
     name = escape(person.name or str(person.telegram_id))
     text = (_("{name} is no longer a contact person for {unit}.").format(name=name, unit=escape(unit))
             if unit is not None else
