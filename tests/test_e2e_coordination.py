@@ -37,6 +37,7 @@ async def test_closing_a_round_asks_first_and_tells_who_is_mid_report(tg: FakeTe
 async def test_a_council_member_can_be_removed_and_is_told(tg: FakeTelegram, bot: object) -> None:
     await open_round(tg)
     member = await council_member(tg, 50, "en")
+    await tg.wait_idle()
     assert "summary" in chat_menu(tg, 50)
     coordinator = tg.user(COORDINATOR_ID)
     await say(tg, coordinator, "/people")
