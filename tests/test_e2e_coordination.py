@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fake_telegram import BotMessage, FakeTelegram, FakeUser
 from harness import COORDINATOR_ID, Clock, press, say
-from test_e2e_reminders import at, quiet, tick
 from test_e2e_people import chat_menu
+from test_e2e_reminders import at, quiet, tick
 from test_e2e_report import join, open_round
 from test_e2e_summary import council_member, replies_until_document
 

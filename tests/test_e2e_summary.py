@@ -88,6 +88,10 @@ async def test_export_workbook_in_the_askers_language(tg: FakeTelegram, bot: obj
     assert any(h and "Toimenpide" in str(h) for h in headers), headers
     values = [str(cell.value) for row in first.iter_rows(min_row=2) for cell in row if cell.value]
     assert "Welcome Office" in values and any("Käynnissä" in v for v in values)
+    units = workbook["Yksiköt"]  # issue 13: contacts, submitted when, late, measures answered
+    rows = {row[0]: row for row in units.iter_rows(min_row=2, values_only=True)}
+    assert rows["Welcome Office"][1] == "Aino" and rows["Welcome Office"][3] == "Ei"
+    assert rows["Welcome Office"][2] is not None and rows["Hr-yksikkö"][1] == "ei yhteyshenkilöä"
 
 
 async def test_summaries_are_refused_to_unit_contacts(tg: FakeTelegram, bot: object) -> None:
@@ -116,6 +120,9 @@ async def test_digest_goes_to_each_council_member_once_in_their_language(
     swedish_text = "\n".join(m.plain for m in sv)
     assert "Rapporter: 1/" in swedish_text and "Har inte skickat in" in swedish_text
     assert [m.kind for m in sv].count("document") == 2  # the year, and the whole programme
+    programme = openpyxl.load_workbook(io.BytesIO([m for m in sv if m.kind == "document"][-1].document or b""))
+    ids = {row[3] for row in programme.worksheets[0].iter_rows(min_row=2, values_only=True)}
+    assert len(ids) == 77  # every measure of the programme, blank where never reported
     await tick(bot)
     await quiet(tg, finnish, swedish)
 

@@ -54,7 +54,8 @@ def render_digest(index: CatalogueIndex, facts: DigestFacts, tr: Translator,
         trend = done_trend(index, facts.programme_answers)
         blocks.append(trend_block(index, trend, years, tr, facts.reported_years))
         charts.append(Part(_("Measures done per theme and year"),
-                           trend_chart(index, trend, years, tr), "trend.png", photo=True))
+                           trend_chart(index, trend, years, tr, facts.reported_years), "trend.png",
+                           photo=True))
         documents.append(Part(
             _("Each measure's status per year, {start}–{end}.").format(
                 start=programme.start, end=programme.end),

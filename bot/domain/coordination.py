@@ -117,3 +117,10 @@ class Coordination:
 
     async def on_behalf(self, year: int) -> set[tuple[str, int]]:
         return await self.store.on_behalf(year)
+
+    async def contacts_by_unit(self) -> dict[str, list[str]]:
+        """unit → its contact persons' names, for the workbook's Units sheet."""
+        names: dict[str, list[str]] = {}
+        for unit_id, person in await self.store.contacts():
+            names.setdefault(unit_id, []).append(person.name or str(person.telegram_id))
+        return names

@@ -24,6 +24,7 @@ from bot.handlers.common import Handler, refuse, send_blocks
 from bot.i18n import Translator
 from bot.reports.audit_sheet import with_audit_sheet
 from bot.reports.chart import status_chart
+from bot.reports.units_sheet import unit_rows, with_units_sheet
 from bot.reports.workbook import summary_workbook
 from bot.services import KotobotContext
 from bot.wording.labels import unit_name
@@ -130,6 +131,13 @@ async def export_command(update: Update, context: KotobotContext) -> None:
     summary = summarise(services.catalogue, data)
     workbook = summary_workbook(services.catalogue, summary, data.answers,
                                 await services.storage.people_names(), tr, services.settings.tz)
+    people = await services.storage.people_names()
+    on_behalf: dict[str, list[str]] = {}
+    for unit_id, person_id in await services.coordination.on_behalf(round_.year):
+        on_behalf.setdefault(unit_id, []).append(people.get(person_id) or "?")
+    rows = unit_rows(summary, data.submissions, await services.coordination.contacts_by_unit(), on_behalf)
+    workbook = await asyncio.to_thread(with_units_sheet, workbook, services.catalogue, rows, tr,
+                                       services.settings.tz)
     if context.me.is_coordinator:  # the audit log is for coordinators, not the council
         workbook = await asyncio.to_thread(with_audit_sheet, workbook,
                                            await services.storage.audit_entries(), tr, services.settings.tz)
