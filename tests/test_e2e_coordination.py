@@ -3,12 +3,17 @@ affect are told; council members can be removed too."""
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 from fake_telegram import BotMessage, FakeTelegram, FakeUser
 from harness import COORDINATOR_ID, Clock, press, say
 from test_e2e_people import chat_menu
 from test_e2e_reminders import at, quiet, tick
-from test_e2e_report import join, open_round
+from test_e2e_report import answer_in, join, open_round
 from test_e2e_summary import council_member, replies_until_document
+
+from bot.i18n import Translators
 
 
 async def test_closing_a_round_asks_first_and_tells_who_is_mid_report(tg: FakeTelegram, bot: object) -> None:
@@ -113,3 +118,28 @@ async def until_text(tg: FakeTelegram, user: FakeUser, text: str) -> list[BotMes
     while text not in received[-1].plain:
         received.append(await tg.next_reply(user))
     return received
+
+
+async def test_a_coordinator_reports_for_a_unit_without_a_contact(tg: FakeTelegram, bot: object) -> None:
+    """Issue 13: the unit is not left out; the export says who reported on its behalf."""
+    tr = Translators()["fi"]
+    await open_round(tg)
+    coordinator = tg.user(COORDINATOR_ID)
+    tg.drain(coordinator)
+    await tg.send(coordinator, "/report hr-yks")
+    assert "yksikön Hr-yksikkö puolesta" in (await tg.next_reply(coordinator)).plain
+    step = await tg.next_reply(coordinator)
+    submit = tr.gettext("✅ Submit")
+    for _ in range(60):
+        if submit in step.button_texts():
+            break
+        step = await answer_in(tg, coordinator, step, tr)
+    await press(tg, coordinator, step, submit)
+    tg.drain(coordinator)
+    await tg.send(coordinator, "/export")
+    document = await tg.next_reply(coordinator)
+    while document.kind != "document":
+        document = await tg.next_reply(coordinator)
+    workbook = openpyxl.load_workbook(io.BytesIO(document.document or b""))
+    rows = {row[0]: row for row in workbook["Yksiköt"].iter_rows(min_row=2, values_only=True)}
+    assert rows["Hr-yksikkö"][5] == "Hanna yksikön puolesta" and rows["Hr-yksikkö"][2] is not None
