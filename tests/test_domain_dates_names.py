@@ -60,3 +60,14 @@ def test_no_match_and_ambiguity() -> None:
     assert sorted(match_names("e", NAMES)) == ["employment"]
     assert match_names("w", NAMES) == ["work"]  # a name's start beats a word inside one
     assert sorted(match_names("ty", NAMES)) == ["employment", "work"]  # ambiguous: both listed
+
+
+def test_highlights_the_coordinators_choice_else_the_most_recent() -> None:
+    from datetime import datetime
+
+    from bot.domain.coordination import is_low_response, pick_highlights, response_rate
+
+    at = {f"u{n}": datetime(2027, 1, n + 1) for n in range(7)}
+    assert pick_highlights([], at) == ["u6", "u5", "u4", "u3", "u2"]
+    assert pick_highlights(["u1", "gone", "u3"], at) == ["u1", "u3"]  # only units with comments
+    assert is_low_response(1, 28) and not is_low_response(14, 28) and response_rate(0, 0) == 1.0

@@ -119,6 +119,9 @@ async def test_digest_goes_to_each_council_member_once_in_their_language(
     assert any(m.kind == "photo" and (m.document or b"").startswith(PNG) for m in fi)
     swedish_text = "\n".join(m.plain for m in sv)
     assert "Rapporter: 1/" in swedish_text and "Har inte skickat in" in swedish_text
+    missing = next(line for line in swedish_text.splitlines() if "Har inte skickat in" in line)
+    assert missing.count(",") >= 20  # one line, with the count, after what the units did
+    assert swedish_text.index("Har inte skickat in") > swedish_text.index("Åtgärder per tema")
     assert [m.kind for m in sv].count("document") == 2  # the year, and the whole programme
     programme = openpyxl.load_workbook(io.BytesIO([m for m in sv if m.kind == "document"][-1].document or b""))
     ids = {row[3] for row in programme.worksheets[0].iter_rows(min_row=2, values_only=True)}

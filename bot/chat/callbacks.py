@@ -93,5 +93,4 @@ REMOVE_CONTACT = "x"  # x:<person id>:<unit>
 NUDGE_ALL = "m"  # m:<year>
 CONFIRM = "k"  # k:<c|o|x|y|->:<year | person>[:<yyyymmdd | unit>]: an irreversible action, confirmed
 DIGEST = "d"  # d:<year>:<s = as scheduled | p = postpone a week | n = send now>
-HIGHLIGHT = "h"  # h:<year>:<unit>: choose or unchoose a unit's comments for the digest
 # also taken elsewhere: "f" (privacy: forget), "w" (imports: workbook)

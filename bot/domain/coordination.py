@@ -1,6 +1,6 @@
 """The coordinator's use cases beyond reporting itself: what an irreversible action will
 affect (so it can be confirmed, then the people affected told), and the council digest the
-coordinator controls (released early, highlights chosen, response rate flagged).
+coordinator controls (released early, response rate flagged, highlights picked).
 """
 
 from __future__ import annotations
@@ -105,12 +105,6 @@ class Coordination:
 
     async def digest_released_at(self, year: int) -> datetime | None:
         return await self.store.digest_released_at(year)
-
-    async def toggle_highlight(self, year: int, unit_id: str) -> bool:
-        return await self.store.toggle_highlight(year, unit_id, self.clock())
-
-    async def highlights(self, year: int) -> list[str]:
-        return await self.store.highlights(year)
 
     async def report_on_behalf(self, year: int, unit_id: str, person_id: int) -> None:
         await self.store.mark_on_behalf(year, unit_id, person_id, self.clock())

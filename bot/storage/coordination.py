@@ -1,5 +1,5 @@
 """SQL for the coordinator's side: who is mid-report, when something was sent, and the
-digest controls (released early, highlights chosen) and on-behalf attribution.
+digest's release ("Send now") and on-behalf attribution.
 
 A mixin of `Storage`; the rules it serves live in `bot.domain.coordination`.
 """
@@ -42,20 +42,6 @@ class CoordinationQueries:
     async def digest_released_at(self: _Queries, year: int) -> datetime | None:
         row = await self._one("SELECT released_at FROM digest_controls WHERE year = ?", (year,))
         return datetime.fromisoformat(row["released_at"]) if row and row["released_at"] else None
-
-    async def toggle_highlight(self: _Queries, year: int, unit_id: str, now: datetime) -> bool:
-        """Choose a unit's comments for the digest's highlights, or unchoose; True if chosen."""
-        if await self._write("DELETE FROM digest_highlights WHERE year = ? AND unit_id = ?",
-                             (year, unit_id)):
-            return False
-        await self._write("INSERT INTO digest_highlights (year, unit_id, chosen_at) VALUES (?, ?, ?)",
-                          (year, unit_id, _ts(now)))
-        return True
-
-    async def highlights(self: _Queries, year: int) -> list[str]:
-        rows = await self._all("SELECT unit_id FROM digest_highlights WHERE year = ?"
-                               " ORDER BY chosen_at, unit_id", (year,))
-        return [row["unit_id"] for row in rows]
 
     async def mark_on_behalf(self: _Queries, year: int, unit_id: str, person_id: int,
                              now: datetime) -> None:

@@ -175,18 +175,12 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     """,
-    # 8: the coordinator controls the council's digest (released early with "Send now", the
-    # unit comments chosen as highlights) and answers given by a coordinator on a unit's behalf
+    # 8: the coordinator controls the council's digest (released early with "Send now") and
+    # reports on a unit's behalf (who, for which unit and round)
     """
     CREATE TABLE digest_controls (
         year INTEGER PRIMARY KEY REFERENCES rounds(year),
         released_at TEXT
-    );
-    CREATE TABLE digest_highlights (
-        year INTEGER NOT NULL REFERENCES rounds(year),
-        unit_id TEXT NOT NULL,
-        chosen_at TEXT NOT NULL,
-        PRIMARY KEY (year, unit_id)
     );
     CREATE TABLE on_behalf (
         year INTEGER NOT NULL,
