@@ -15,9 +15,9 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -40,10 +40,22 @@ from bot.domain.outreach import Outreach
 from bot.domain.people import People
 from bot.domain.reporting import Reporting
 from bot.domain.rounds_admin import Rounds
-from bot.handlers import admin, general, imports, privacy, reminding, report, review, summary
+from bot.handlers import (
+    admin,
+    confirmations,
+    digest_control,
+    general,
+    imports,
+    menus,
+    privacy,
+    reminding,
+    report,
+    review,
+    summary,
+)
 from bot.handlers.auth import authorize
 from bot.handlers.errors import on_error
-from bot.i18n import N_, I18nError, Translators
+from bot.i18n import I18nError, Translators
 from bot.ops.jobs import OpsJobs
 from bot.ops.logging_setup import configure_logging, remember_update
 from bot.services import KotobotContext, Services, system_clock
@@ -52,15 +64,6 @@ from scheduler.jobs import Scheduling
 
 log = logging.getLogger(__name__)
 
-MENU = [
-    ("report", N_("Report your unit's measures")),
-    ("status", N_("What is due and missing")),
-    ("summary", N_("Where the programme stands")),
-    ("language", N_("Change the language")),
-    ("privacy", N_("Your personal data")),
-    ("help", N_("Help")),
-    ("cancel", N_("Stop what you are doing")),
-]
 
 EXIT_CONFIG = 2
 FLOOD_RETRIES = 20
@@ -116,14 +119,9 @@ async def _post_init(application: Application) -> None:
 
 
 async def _set_menus(application: Application, services: Services) -> None:
-    """The command menu in each language; Telegram shows each person theirs."""
-    for code in ("fi", "sv", "en", None):
-        tr = services.translators[code]
-        commands = [BotCommand(name, tr.gettext(description)) for name, description in MENU]
-        try:
-            await application.bot.set_my_commands(commands, language_code=code)
-        except TelegramError as error:
-            log.warning("could not set the %s command menu: %s", code or "default", error)
+    """The default menu in each language, and each role holder's own (see `menus`)."""
+    await menus.set_default_menus(application.bot, services)
+    await menus.refresh_all_menus(application.bot, services)
 
 
 async def _post_shutdown(application: Application) -> None:
@@ -175,6 +173,8 @@ def _add_handlers(application: Application) -> None:
         callbacks.INVITE: admin.invite_button,
         callbacks.REMOVE_CONTACT: admin.remove_contact_button,
         callbacks.NUDGE_ALL: reminding.nudge_button,
+        callbacks.CONFIRM: confirmations.confirm_button,
+        callbacks.DIGEST: digest_control.digest_button,
         privacy.FORGET: privacy.forget_button,
     }
     for prefix, callback in buttons.items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
@@ -23,10 +23,11 @@ from bot.chat.digest import DigestFacts, render_digest
 from bot.chat.notices import reminder_composer
 from bot.config import Settings
 from bot.domain.access import Viewer
+from bot.domain.coordination import Coordination
 from bot.domain.importing import Importer
 from bot.domain.outreach import Delivery, Outreach, Part, Recipient
 from bot.domain.people import People
-from bot.domain.records import Round
+from bot.domain.records import DeliveryState, Round
 from bot.domain.reminding import FanOut, Progress, ReminderKind, remind
 from bot.domain.reporting import Reporting
 from bot.domain.rounds_admin import Rounds
@@ -41,6 +42,7 @@ def system_clock() -> datetime:
 
 class Rescheduler(Protocol):
     async def reschedule(self) -> None: ...
+    def poke(self) -> object: ...
 
 
 TextFor = Callable[[Translator], str]
@@ -65,6 +67,24 @@ class Services:
     bot_username: str = ""
     boot: str = field(default_factory=lambda: uuid.uuid4().hex)
 
+    @property
+    def coordination(self) -> Coordination:
+        """The coordinator's use cases (confirmations, the digest's controls)."""
+        return Coordination(self.storage, self.clock)
+
+    async def viewer_of(self, telegram_id: int) -> Viewer:
+        """Who someone is and what roles they hold, outside an update of theirs."""
+        person = await self.storage.person_by_telegram(telegram_id)
+        grants = await self.storage.grants_of(person.id) if person else []
+        return Viewer.of(telegram_id, person, grants, self.settings.coordinators)
+
+    async def people_with_roles(self) -> set[int]:
+        """Telegram ids of every coordinator, contact and council member."""
+        ids = set(self.settings.coordinators)
+        ids |= {p.telegram_id for _, p in await self.storage.contacts() if p.telegram_id > 0}
+        ids |= {p.telegram_id for p in await self.storage.council_members() if p.telegram_id > 0}
+        return ids
+
     async def tell_coordinators(self, text: TextFor, markup: MarkupFor | None = None,
                                 key: str | None = None) -> int:
         """A note to each coordinator in their own language, through the one delivery
@@ -79,6 +99,24 @@ class Services:
             outcome = await self.outreach.deliver(
                 key, Recipient(telegram_id, person.id if person else None),
                 Part(text(tr), markup=markup(tr) if markup else None))
+            delivered += outcome is Delivery.SENT
+        return delivered
+
+    async def tell_coordinators_parts(
+            self, key: str, parts: Callable[[Translator], Awaitable[list[Part]]]) -> int:
+        """A message in several parts (the digest's preview) to each coordinator once under
+        `key`; parts are rendered only for coordinators who have not had them yet."""
+        known = {p.telegram_id: p for p in
+                 await self.storage.people_by_telegram_ids(self.settings.coordinators)}
+        settled = await self.storage.delivery_states(key)
+        delivered = 0
+        for telegram_id in sorted(self.settings.coordinators):
+            if settled.get(telegram_id) not in (None, DeliveryState.CLAIMED):
+                continue
+            person = known.get(telegram_id)
+            tr = self.translators[person.language if person else None]
+            outcome = await self.outreach.deliver_all(
+                key, Recipient(telegram_id, person.id if person else None), await parts(tr))
             delivered += outcome is Delivery.SENT
         return delivered
 

@@ -77,3 +77,12 @@ def local_send_time(d: date, at: time, tz: ZoneInfo) -> datetime:
         raise ValueError("give a naive wall-clock time; the zone comes from `tz`")
     wall = datetime.combine(d, at).replace(tzinfo=tz, fold=0)
     return wall.astimezone(UTC).astimezone(tz)
+
+
+def working_days_before(d: date, count: int) -> date:
+    """The working day `count` working days before `d` (3 before a Monday is the Wednesday
+    before it, holidays skipped): notice ahead of something, in days people are at work."""
+    day = d
+    for _ in range(count):
+        day = previous_working_day(day - timedelta(days=1))
+    return day

@@ -14,12 +14,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from html import escape
 
 from telegram.ext import Application, CallbackContext, Job
 
+from bot.chat.coordination import (
+    digest_ahead_text,
+    digest_controls_keyboard,
+    digest_controls_text,
+    digest_sent_text,
+)
 from bot.chat.keyboards import nudge_keyboard
+from bot.domain.coordination import is_low_response
 from bot.domain.outreach import Delivery, Part, Recipient
 from bot.domain.records import DeliveryState, Round
 from bot.domain.reminding import FanOut, ReminderKind
@@ -27,8 +35,11 @@ from bot.i18n import Translator
 from bot.services import Services
 from bot.wording.labels import unit_name
 from scheduler.planning import (
+    RoundPlan,
     current_step,
+    digest_ahead_time,
     digest_due,
+    digest_time,
     ladder_key,
     missing_notice_time,
     next_wakeup,
@@ -144,24 +155,65 @@ class Scheduling:
 
         await services.tell_coordinators(text, lambda tr: nudge_keyboard(tr, round_.year), key=key)
 
+    async def _plan(self, round_: Round) -> RoundPlan:
+        released = await self.services.coordination.digest_released_at(round_.year)
+        return replace(plan_of(round_), released_at=released)
+
     async def _digest_tick(self, round_: Round) -> None:
-        """Send the round's digest, once, to every council member who has not had it."""
+        """Preview the digest to the coordinator ahead of time; then send it, once, to every
+        council member who has not had it, and tell the coordinator how that went."""
         services = self.services
-        if round_.imported or not digest_due(plan_of(round_), services.clock(), services.settings.tz):
+        if round_.imported:
             return  # a past year created to import into gets no digest of its own
+        plan, now, tz = await self._plan(round_), services.clock(), services.settings.tz
+        if not digest_due(plan, now, tz):
+            if now >= digest_ahead_time(plan, tz):
+                await self._digest_ahead(round_, plan)
+            return
         key = f"digest:{round_.year}"
         complete = {chat for chat, state in (await services.storage.delivery_states(key)).items()
                     if state is DeliveryState.SENT}
-        members = [m for m in await services.storage.council_members()
-                   if m.reachable and m.telegram_id not in complete]
-        if not members:
-            return
+        council = await services.storage.council_members()
+        members = [m for m in council if m.reachable and m.telegram_id not in complete]
+        if members:
+            facts = await services.digest_facts(round_)
+            parts_by_language: dict[str | None, list[Part]] = {}
+            for member in members:
+                if member.language not in parts_by_language:
+                    parts_by_language[member.language] = await services.digest_parts(facts, member.language)
+                outcome = await services.outreach.deliver_all(
+                    key, Recipient(member.telegram_id, member.id), parts_by_language[member.language])
+                if outcome is Delivery.NEWLY_BLOCKED:
+                    await services.tell_blocked(member.name or str(member.telegram_id))
+        elif complete or council:
+            return  # went out on an earlier tick (the note below was told then)
+        await self._digest_sent_note(round_.year)
+
+    async def _digest_ahead(self, round_: Round, plan: RoundPlan) -> None:
+        """The preview, with the response rate (flagged when low) and the controls."""
+        services, tz = self.services, self.services.settings.tz
+        when = digest_time(plan, tz)
+        key = f"digest-ahead:{round_.year}:{when.date().isoformat()}"
         facts = await services.digest_facts(round_)
-        parts_by_language: dict[str | None, list[Part]] = {}
-        for member in members:
-            if member.language not in parts_by_language:
-                parts_by_language[member.language] = await services.digest_parts(facts, member.language)
-            outcome = await services.outreach.deliver_all(
-                key, Recipient(member.telegram_id, member.id), parts_by_language[member.language])
-            if outcome is Delivery.NEWLY_BLOCKED:
-                await services.tell_blocked(member.name or str(member.telegram_id))
+        reported = len(facts.round.submissions)
+        expected = reported + len(await services.reporting.pending_units(round_))
+        members = len(await services.storage.council_members())
+
+        async def parts(tr: Translator) -> list[Part]:
+            intro = digest_ahead_text(tr, round_.year, tr.date(when.date()), members, reported,
+                                      expected, is_low_response(reported, expected))
+            return [Part(intro), *await services.digest_parts(facts, tr.lang),
+                    Part(digest_controls_text(tr, round_.year),
+                         markup=digest_controls_keyboard(tr, round_.year))]
+        await services.tell_coordinators_parts(key, parts)
+
+    async def _digest_sent_note(self, year: int) -> None:
+        """Once every reachable member has it: how many got it, and who could not."""
+        services = self.services
+        states = await services.storage.delivery_states(f"digest:{year}")
+        council = await services.storage.council_members()
+        if any(m.reachable and states.get(m.telegram_id) is not DeliveryState.SENT for m in council):
+            return  # still going out (a retry is due)
+        sent = sum(states.get(m.telegram_id) is DeliveryState.SENT for m in council)
+        await services.tell_coordinators(
+            lambda tr: digest_sent_text(tr, year, sent, len(council) - sent), key=f"digest-sent:{year}")

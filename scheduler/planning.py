@@ -23,7 +23,12 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.records import Round
 from bot.domain.rounds import DEFAULT_LADDER
-from scheduler.calendar import local_send_time, next_working_day, previous_working_day
+from scheduler.calendar import (
+    local_send_time,
+    next_working_day,
+    previous_working_day,
+    working_days_before,
+)
 
 """Days before the deadline; negative values are overdue chasers after it."""
 
@@ -32,6 +37,9 @@ REMINDER_TIME = time(9, 0)
 
 DIGEST_TIME = time(10, 0)
 DIGEST_DELAY_DAYS = 14
+DIGEST_AHEAD_WORKING_DAYS = 3
+"""The coordinator previews the digest this many working days before it goes out, so there
+is time to chase late units, postpone it, or choose its highlights."""
 """Late reports trickle in after the deadline; two weeks lets the digest include them."""
 
 LAST_STEP_GRACE = timedelta(days=7)
@@ -58,6 +66,8 @@ class RoundPlan:
     closed: bool = False
     digest_on: date | None = None
     """Coordinator-chosen digest date; None means deadline + DIGEST_DELAY_DAYS."""
+    released_at: datetime | None = None
+    """The coordinator pressed "Send now": the digest is due from then on."""
 
     def __post_init__(self) -> None:
         # A step value is the uniqueness key of a sent reminder, so it must be unique.
@@ -146,7 +156,21 @@ def digest_due(round: RoundPlan, now: datetime, tz: ZoneInfo) -> bool:
     There is no upper bound, so a digest missed during downtime goes out on restart.
     """
     _require_aware(now)
+    if round.released_at is not None and now >= round.released_at:
+        return True
     return now >= digest_time(round, tz)
+
+
+def digest_ahead_time(round: RoundPlan, tz: ZoneInfo) -> datetime:
+    """When the coordinator gets the digest's preview with its controls: at office time,
+    DIGEST_AHEAD_WORKING_DAYS working days before the digest goes out."""
+    day = working_days_before(digest_time(round, tz).date(), DIGEST_AHEAD_WORKING_DAYS)
+    return local_send_time(day, REMINDER_TIME, tz)
+
+
+def postponed_digest_day(round: RoundPlan, tz: ZoneInfo, weeks: int = 1) -> date:
+    """The digest's new nominal day after "Postpone a week": a week after its current day."""
+    return digest_time(round, tz).date() + timedelta(weeks=weeks)
 
 
 def next_wakeup(rounds: Iterable[RoundPlan], now: datetime, tz: ZoneInfo) -> datetime | None:
@@ -167,6 +191,8 @@ def next_wakeup(rounds: Iterable[RoundPlan], now: datetime, tz: ZoneInfo) -> dat
         digest = digest_time(round, tz)
         if digest > now:
             ahead.append(digest)
+        if digest_ahead_time(round, tz) > now:
+            ahead.append(digest_ahead_time(round, tz))
     return min(ahead, default=None)
 
 

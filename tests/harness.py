@@ -89,3 +89,13 @@ async def press(tg: FakeTelegram, user: FakeUser, message: BotMessage, button: s
     await tg.wait_idle()
     tg.skip_edits(user)
     return reply
+
+
+async def confirm(tg: FakeTelegram, user: FakeUser, command: str) -> BotMessage:
+    """Send a command that asks for confirmation first, press its ✅ button, and return the
+    bot's answer (as a coordinator closing a round or moving a deadline does)."""
+    tg.drain(user)  # notes that came before are not the question
+    question = await say(tg, user, command)
+    yes = [text for text in question.button_texts() if text.startswith("✅")]
+    assert yes, question.plain
+    return await press(tg, user, question, yes[0])

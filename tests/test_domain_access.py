@@ -61,9 +61,10 @@ def test_a_contact_may_report_only_their_own_units() -> None:
     assert not viewer.may_report("welcome-office")
 
 
-def test_a_coordinator_who_is_not_a_contact_may_not_report() -> None:
+def test_a_coordinator_may_report_on_a_units_behalf() -> None:
+    """Issue 13: a unit whose contact cannot use Telegram still reports, via the coordinator."""
     viewer = Viewer.of(COORDINATOR, person(1, COORDINATOR), [], COORDINATORS)
-    assert not viewer.may_report("hr-unit")
+    assert viewer.may_report("hr-unit")
 
 
 def test_a_council_member_may_not_report() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from fake_telegram import FakeTelegram
-from harness import COORDINATOR_ID, Clock, say
+from harness import COORDINATOR_ID, Clock, press, say
 
 LINK = re.compile(r"https://t\.me/kotobot_test_bot\?start=(\S+)")
 
@@ -99,10 +99,40 @@ async def test_unsupported_telegram_language_is_asked(tg: FakeTelegram, bot: obj
 async def test_command_menus_in_three_languages(tg: FakeTelegram, bot: object) -> None:
     descriptions = {lang: {c["command"]: c["description"] for c in tg.commands(lang)}
                     for lang in ("fi", "sv", "en")}
-    assert set(descriptions["en"]) >= {"report", "status", "language", "help", "cancel"}
+    assert set(descriptions["en"]) >= {"start", "language", "help", "cancel"}
+    assert "report" not in descriptions["en"]  # nobody without a role may report
     assert descriptions["en"]["language"] == "Change the language"
     assert descriptions["fi"]["language"] != descriptions["en"]["language"]
     assert descriptions["sv"]["language"] != descriptions["fi"]["language"]
+
+
+def chat_menu(tg: FakeTelegram, user_id: int) -> dict[str, str]:
+    return {c["command"]: c["description"]
+            for c in tg.commands(None, scope={"type": "chat", "chat_id": user_id})}
+
+
+async def test_each_role_sees_its_own_commands(tg: FakeTelegram, bot: object) -> None:
+    """Issue 13: the coordinator's menu holds /invite; a contact's holds no /export."""
+    coordinator = chat_menu(tg, COORDINATOR_ID)
+    assert {"invite", "people", "round", "rounds", "remind", "summary", "export", "digest"} <= set(coordinator)
+    assert coordinator["invite"] == "Kutsu yhteyshenkilö tai neuvoston jäsen"  # Finnish coordinator
+    code = await invite(tg, "welcome-office")
+    contact = tg.user(20, first_name="Aino", language_code="en")
+    await say(tg, contact, f"/start {code}")
+    await tg.wait_idle()
+    menu = chat_menu(tg, 20)
+    assert "report" in menu and "status" in menu and "export" not in menu and "invite" not in menu
+    assert menu["report"] == "Report your unit's measures"
+    sv = await say(tg, contact, "/language")
+    await tg.press(contact, sv, "Svenska")
+    await tg.wait_idle()
+    assert chat_menu(tg, 20)["language"] != "Change the language"  # now in Swedish
+    tg.drain(tg.user(COORDINATOR_ID))  # "Aino joined"
+    council = await invite(tg, "council")
+    member = tg.user(31, first_name="Lotta", language_code="sv")
+    await say(tg, member, f"/start {council}")
+    await tg.wait_idle()
+    assert {"summary", "export"} <= set(chat_menu(tg, 31)) and "report" not in chat_menu(tg, 31)
 
 
 async def test_unknown_command_and_stray_text_get_a_hint(tg: FakeTelegram, bot: object) -> None:
@@ -125,9 +155,14 @@ async def test_people_lists_units_with_and_without_contacts(tg: FakeTelegram, bo
     assert "Hr-yksikkö" in listing.plain  # a unit with no contact yet, in Finnish
     buttons = await tg.next_reply(coordinator)
     remove = [text for text in buttons.button_texts() if "Aino" in text]
+    assert all(len(text) <= 24 for text in buttons.button_texts())  # fits a phone
     await tg.press(coordinator, buttons, remove[0])
-    done = await tg.next_reply(coordinator)
+    question = await tg.next_reply(coordinator)
+    assert "Aino" in question.plain and "Welcome Office" in question.plain
+    done = await press(tg, coordinator, question, question.button_texts()[0])
     assert "Aino" in done.plain
+    told = await tg.next_reply(contact)
+    assert "removed you as contact person for Welcome Office" in told.plain
     assert "not registered" in (await say(tg, contact, "/report")).plain
 
 

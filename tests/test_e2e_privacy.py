@@ -11,7 +11,7 @@ from typing import Any
 
 import openpyxl
 from fake_telegram import FakeTelegram, FakeUser
-from harness import COORDINATOR_ID, Clock, press, say, services_of
+from harness import COORDINATOR_ID, Clock, confirm, press, say, services_of
 from ops_helpers import kotobot, kotobot_env
 from telegram.ext import Application
 from test_e2e_report import answer_in_english, is_review, join, open_round
@@ -134,8 +134,8 @@ async def test_coordinator_erases_a_removed_contact_from_people(
     await join(tg, TELEGRAM_ID, "welcome-office", name=NAME)
     await say(tg, coordinator, "/people")
     buttons = await tg.next_reply(coordinator)
-    removed = await press(tg, coordinator, buttons,
-                          next(t for t in buttons.button_texts() if NAME in t))
+    asked = await press(tg, coordinator, buttons, next(t for t in buttons.button_texts() if NAME in t))
+    removed = await press(tg, coordinator, asked, "✅ Yes, do it")
     assert "no longer a contact person" in removed.plain
     question = await press(tg, coordinator, removed, f"Erase the personal data of {NAME}")
     done = await press(tg, coordinator, question, "Yes, erase")
@@ -162,7 +162,8 @@ async def test_retention_purges_strangers_and_pseudonymises_removed_contacts(
     assert contact is not None
     await say(tg, coordinator, "/people")
     buttons = await tg.next_reply(coordinator)
-    await press(tg, coordinator, buttons, next(t for t in buttons.button_texts() if NAME in t))
+    asked = await press(tg, coordinator, buttons, next(t for t in buttons.button_texts() if NAME in t))
+    await press(tg, coordinator, asked, "✅ Yes, do it")
 
     clock.advance(days=29)
     assert (await ops.retention()).strangers_deleted == 0
@@ -184,10 +185,10 @@ async def test_kotobot_audit_prints_who_did_what(tg: FakeTelegram, bot: Applicat
                                                  database: Path, tmp_path: Path) -> None:
     coordinator = await english_coordinator(tg)
     await open_round(tg)
-    await say(tg, coordinator, "/round open 2026 2027-02-28")
+    await confirm(tg, coordinator, "/round open 2026 2027-02-28")
     await say(tg, coordinator, "/round reminders 2026 21,7")
     await say(tg, coordinator, "/invite council")
-    await say(tg, coordinator, "/round close 2026")
+    await confirm(tg, coordinator, "/round close 2026")
     env = kotobot_env(database)
     done = await kotobot("audit", "--since", "2026-01-01", env=env, cwd=tmp_path)
     assert done.returncode == 0, done.stderr

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from fake_telegram import ApiError, FakeTelegram
-from harness import COORDINATOR_ID, Clock, press, say, services_of
+from harness import COORDINATOR_ID, Clock, confirm, press, say, services_of
 from test_e2e_people import invite
 from test_e2e_reminders import quiet, tick
 from test_e2e_report import answer_in_english, is_review, join, open_round
@@ -41,7 +41,8 @@ async def test_an_extended_deadline_gets_its_own_reminders(tg: FakeTelegram, bot
     await tick(bot)
     assert "Reminder" in (await tg.next_reply(contact)).plain
     clock.set(datetime(2027, 1, 29, 12, tzinfo=HEL))
-    assert "28.2.2027" in await open_round(tg, "2026", "2027-02-28")  # extended
+    assert "28.2.2027" in (await confirm(tg, tg.user(COORDINATOR_ID), "/round open 2026 2027-02-28")).plain
+    assert "28 Feb 2027" in (await tg.next_reply(contact)).plain  # told of the new deadline
     clock.set(datetime(2027, 2, 12, 9, 5, tzinfo=HEL))  # 14 days before the new deadline
     await tick(bot)
     reminder = await tg.next_reply(contact)
@@ -50,8 +51,8 @@ async def test_an_extended_deadline_gets_its_own_reminders(tg: FakeTelegram, bot
 
 async def test_reopening_a_round_keeps_its_deadline(tg: FakeTelegram, bot: object) -> None:
     await open_round(tg, "2026", "2027-02-15")
-    await say(tg, tg.user(COORDINATOR_ID), "/round close 2026")
-    assert "15.2.2027" in await open_round(tg, "2026")
+    await confirm(tg, tg.user(COORDINATOR_ID), "/round close 2026")
+    assert "15.2.2027" in (await confirm(tg, tg.user(COORDINATOR_ID), "/round open 2026")).plain
 
 
 async def test_a_new_round_with_a_past_deadline_is_refused(tg: FakeTelegram, bot: object) -> None:

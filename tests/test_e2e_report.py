@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from fake_telegram import BotMessage, FakeTelegram, FakeUser
-from harness import COORDINATOR_ID, Clock, make_settings, press, running_bot, say
+from harness import COORDINATOR_ID, Clock, confirm, make_settings, press, running_bot, say
 from test_e2e_people import invite
 
 from bot.catalogue.loader import load_catalogue
@@ -169,7 +169,8 @@ async def test_skip_back_and_no_change_since_last_year(tg: FakeTelegram, bot: ob
     back = await press(tg, contact, skipped, "⬅ Back")
     assert TYPE_NUMBER in back.plain
     coordinator = tg.user(COORDINATOR_ID)
-    await say(tg, coordinator, "/round close 2025")
+    await confirm(tg, coordinator, "/round close 2025")
+    assert "closed reporting round 2025" in (await tg.next_reply(contact)).plain  # was mid-report
     clock.set(today)
     assert "2026" in await open_round(tg, "2026")
     told = await tg.next_reply(coordinator)  # the announcement's progress message, in the background
@@ -190,7 +191,8 @@ async def test_closed_round_refuses_answers(tg: FakeTelegram, bot: object) -> No
     contact = await join(tg, 20, "employment-services")
     step = await say(tg, contact, "/report")
     coordinator = tg.user(COORDINATOR_ID)
-    await say(tg, coordinator, "/round close 2026")
+    await confirm(tg, coordinator, "/round close 2026")
+    assert "closed" in (await tg.next_reply(contact)).plain  # told, being mid-report
     await tg.press(contact, step, "Done")
     refusal = await press_result(tg, contact, step)
     assert "closed" in refusal.plain

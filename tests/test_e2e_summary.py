@@ -88,6 +88,10 @@ async def test_export_workbook_in_the_askers_language(tg: FakeTelegram, bot: obj
     assert any(h and "Toimenpide" in str(h) for h in headers), headers
     values = [str(cell.value) for row in first.iter_rows(min_row=2) for cell in row if cell.value]
     assert "Welcome Office" in values and any("Käynnissä" in v for v in values)
+    units = workbook["Yksiköt"]  # issue 13: contacts, submitted when, late, measures answered
+    rows = {row[0]: row for row in units.iter_rows(min_row=2, values_only=True)}
+    assert rows["Welcome Office"][1] == "Aino" and rows["Welcome Office"][3] == "Ei"
+    assert rows["Welcome Office"][2] is not None and rows["Hr-yksikkö"][1] == "ei yhteyshenkilöä"
 
 
 async def test_summaries_are_refused_to_unit_contacts(tg: FakeTelegram, bot: object) -> None:
@@ -115,7 +119,13 @@ async def test_digest_goes_to_each_council_member_once_in_their_language(
     assert any(m.kind == "photo" and (m.document or b"").startswith(PNG) for m in fi)
     swedish_text = "\n".join(m.plain for m in sv)
     assert "Rapporter: 1/" in swedish_text and "Har inte skickat in" in swedish_text
+    missing = next(line for line in swedish_text.splitlines() if "Har inte skickat in" in line)
+    assert missing.count(",") >= 20  # one line, with the count, after what the units did
+    assert swedish_text.index("Har inte skickat in") > swedish_text.index("Åtgärder per tema")
     assert [m.kind for m in sv].count("document") == 2  # the year, and the whole programme
+    programme = openpyxl.load_workbook(io.BytesIO([m for m in sv if m.kind == "document"][-1].document or b""))
+    ids = {row[3] for row in programme.worksheets[0].iter_rows(min_row=2, values_only=True)}
+    assert len(ids) == 77  # every measure of the programme, blank where never reported
     await tick(bot)
     await quiet(tg, finnish, swedish)
 
@@ -160,3 +170,18 @@ async def test_council_members_read_the_summary_but_cannot_run_rounds(tg: FakeTe
     assert "Lägesöversikt 2026" in received[0].plain
     refusal = await say(tg, member, "/digest 2026")
     assert "integrationskoordinator" in refusal.plain.lower() or "koordinator" in refusal.plain.lower()
+
+
+async def test_dates_and_names_as_people_write_them(tg: FakeTelegram, bot: object) -> None:
+    """Issue 13: Finnish dates and theme/unit names in the person's language."""
+    opened = await open_round(tg, "2026", "31.1.2027")
+    assert "31.1.2027" in opened and "2026" in opened
+    coordinator = tg.user(COORDINATOR_ID)
+    finnish = (await summary_replies(tg, coordinator, "/summary 2026 Työ"))[0].plain
+    assert "Työ" in finnish.splitlines()[0] and "ei ole teema" not in finnish
+    swedish = (await summary_replies(tg, coordinator, "/summary 2026 arbete"))[0].plain
+    assert swedish.splitlines()[0] == finnish.splitlines()[0]
+    unit = (await summary_replies(tg, coordinator, "/summary 2026 welcome off"))[0].plain
+    assert "Welcome Office" in unit.splitlines()[0]
+    scheduled = await say(tg, coordinator, "/digest schedule 2026 15.2.")
+    assert "15.2.2027" in scheduled.plain

@@ -13,7 +13,7 @@ from bot.domain.answers import Status, field_key, status_key
 from bot.domain.records import Answer, Round, Submission
 from bot.domain.summary import RoundData, done_trend, summarise
 from bot.i18n import Translators
-from bot.reports.chart import status_chart, status_name, trend_chart
+from bot.reports.chart import status_chart, status_name, trend_chart, trend_series
 
 PNG = b"\x89PNG\r\n\x1a\n"
 YEAR = 2026
@@ -90,3 +90,14 @@ def test_not_reported_is_translated(translators: Translators) -> None:
     assert status_name("not_reported", translators["en"]) == "Not reported"
     assert status_name("not_reported", translators["fi"]) == "Ei raportoitu"
     assert status_name(Status.DONE, translators["fi"]) == "Valmis"
+
+
+def test_a_year_without_a_round_is_a_gap_not_a_zero(index: CatalogueIndex, translators: Translators) -> None:
+    """Issue 13: 2023 had no round; its point is missing (NaN), 2024's real 0 stays 0."""
+    import math
+
+    trend = {"work": {2025: 3, 2026: 4}, "housing": {2025: 3, 2026: 4}}
+    series = trend_series(trend, [2023, 2024, 2025, 2026], {2024, 2025, 2026})
+    assert math.isnan(series["work"][0]) and series["work"][1:] == [0.0, 3.0, 4.0]
+    assert series["housing"][1:] == series["work"][1:]  # identical: the chart offsets them
+    image(trend_chart(index, trend, [2023, 2024, 2025, 2026], translators["en"], {2024, 2025, 2026}))

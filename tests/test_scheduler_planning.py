@@ -237,7 +237,8 @@ OLD_CLOSED = RoundPlan(year=2025, deadline=date(2026, 1, 31), closed=True)
 
 def test_next_wakeup_prefers_the_earliest_of_steps_and_digests() -> None:
     rounds = [ROUND_2027, OLD_CLOSED]
-    assert next_wakeup(rounds, at(2026, 2, 1), HEL) == at(2026, 2, 16, 10)
+    assert next_wakeup(rounds, at(2026, 2, 1), HEL) == at(2026, 2, 11, 9)  # the preview
+    assert next_wakeup(rounds, at(2026, 2, 11, 9), HEL) == at(2026, 2, 16, 10)
     # Strictly after now: a job running exactly at the digest time moves on.
     assert next_wakeup(rounds, at(2026, 2, 16, 10), HEL) == at(2027, 1, 15, 9)
     # the coordinator's missing-units notice: Monday after the Sunday deadline
@@ -304,3 +305,21 @@ def test_missing_notice_waits_for_the_first_working_day_after_the_deadline() -> 
     notice = missing_notice_time(friday_deadline, tz)
     assert notice.date() == date(2027, 2, 1) and notice.hour == 9  # Monday, office time
     assert next_wakeup([friday_deadline], datetime(2027, 1, 30, 12, tzinfo=tz), tz) == notice
+
+
+def test_digest_preview_three_working_days_ahead_and_postpone() -> None:
+    """Issue 13: the coordinator sees the digest 3 working days before it goes out."""
+    from scheduler.calendar import working_days_before
+    from scheduler.planning import digest_ahead_time, postponed_digest_day
+
+    tz = ZoneInfo("Europe/Helsinki")
+    plan = RoundPlan(year=2026, deadline=date(2027, 1, 31))  # digest Mon 15.2.2027 10:00
+    assert digest_time(plan, tz).date() == date(2027, 2, 15)
+    assert digest_ahead_time(plan, tz) == datetime(2027, 2, 10, 9, 0, tzinfo=tz)  # Wednesday
+    assert working_days_before(date(2027, 3, 31), 3) == date(2027, 3, 24)  # over Easter
+    assert postponed_digest_day(plan, tz) == date(2027, 2, 22)
+    released = RoundPlan(year=2026, deadline=date(2027, 1, 31),
+                         released_at=datetime(2027, 2, 11, 14, tzinfo=tz))
+    assert not digest_due(released, datetime(2027, 2, 11, 13, tzinfo=tz), tz)
+    assert digest_due(released, datetime(2027, 2, 11, 14, tzinfo=tz), tz)
+    assert next_wakeup([plan], datetime(2027, 2, 9, 12, tzinfo=tz), tz) == datetime(2027, 2, 10, 9, 0, tzinfo=tz)

@@ -91,3 +91,6 @@ REVIEW = "r"  # r:<year>:<unit>:<submit|missing|restart>
 INVITE = "i"  # i:<unit> or i:council
 REMOVE_CONTACT = "x"  # x:<person id>:<unit>
 NUDGE_ALL = "m"  # m:<year>
+CONFIRM = "k"  # k:<c|o|x|y|->:<year | person>[:<yyyymmdd | unit>]: an irreversible action, confirmed
+DIGEST = "d"  # d:<year>:<s = as scheduled | p = postpone a week | n = send now>
+# also taken elsewhere: "f" (privacy: forget), "w" (imports: workbook)

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.catalogue.index import CatalogueIndex
-from bot.chat.summary_view import summary_blocks, trend_block
+from bot.chat.summary_view import digest_blocks, trend_block
 from bot.chat.views import split_blocks
+from bot.domain.coordination import pick_highlights
 from bot.domain.outreach import Part
 from bot.domain.records import Answer
 from bot.domain.summary import RoundData, done_trend, status_by_year, summarise
@@ -30,6 +31,20 @@ class DigestFacts:
     reported_years: set[int]
 
 
+def digest_highlights(answers: list[Answer]) -> list[tuple[str, str, str]]:
+    """(unit, measure, comment) of the units whose comments lead the digest: each unit's
+    latest comment, the most recent units first (see `pick_highlights`)."""
+    latest: dict[str, Answer] = {}
+    for answer in answers:
+        commented = answer.key.startswith("comment:") and isinstance(answer.value, str) \
+            and answer.value.strip()
+        if commented and (answer.unit_id not in latest
+                          or answer.answered_at > latest[answer.unit_id].answered_at):
+            latest[answer.unit_id] = answer
+    units = pick_highlights([], {unit: a.answered_at for unit, a in latest.items()})
+    return [(unit, latest[unit].key.removeprefix("comment:"), latest[unit].value) for unit in units]
+
+
 def render_digest(index: CatalogueIndex, facts: DigestFacts, tr: Translator,
                   tz: ZoneInfo) -> list[Part]:
     """The digest in one language, part by part, in the order they are sent."""
@@ -41,7 +56,7 @@ def render_digest(index: CatalogueIndex, facts: DigestFacts, tr: Translator,
     summary = summarise(index, facts.round)
     title = _("Integration programme follow-up {year}: digest for the Multicultural Council").format(
         year=year)
-    blocks = summary_blocks(index, summary, tr, title, full_lists=True)
+    blocks = digest_blocks(index, summary, tr, title, digest_highlights(facts.round.answers))
     documents = [Part(
         _("All answers of {year}, and a summary per theme.").format(year=year),
         summary_workbook(index, summary, facts.round.answers, facts.people, tr, tz),
@@ -54,7 +69,8 @@ def render_digest(index: CatalogueIndex, facts: DigestFacts, tr: Translator,
         trend = done_trend(index, facts.programme_answers)
         blocks.append(trend_block(index, trend, years, tr, facts.reported_years))
         charts.append(Part(_("Measures done per theme and year"),
-                           trend_chart(index, trend, years, tr), "trend.png", photo=True))
+                           trend_chart(index, trend, years, tr, facts.reported_years), "trend.png",
+                           photo=True))
         documents.append(Part(
             _("Each measure's status per year, {start}–{end}.").format(
                 start=programme.start, end=programme.end),

@@ -115,13 +115,48 @@ def totals_block(index: CatalogueIndex, summary: Summary, tr: Translator,
 
 def summary_blocks(index: CatalogueIndex, summary: Summary, tr: Translator, title: str,
                    full_lists: bool = False) -> list[str]:
-    """The whole summary as blocks (split between messages at block borders). The digest
-    has `full_lists`: the council sees every unit that did not report."""
-    blocks = [headline_block(summary, tr, title),
-              missing_block(index, summary, tr, None if full_lists else LIST_LIMIT),
+    """The whole summary as blocks (split between messages at block borders)."""
+    if full_lists:
+        return digest_blocks(index, summary, tr, title, [])
+    blocks = [headline_block(summary, tr, title), missing_block(index, summary, tr, LIST_LIMIT),
               themes_block(index, summary, tr), targets_block(index, summary, tr),
               totals_block(index, summary, tr)]
     return [block for block in blocks if block]
+
+
+def digest_blocks(index: CatalogueIndex, summary: Summary, tr: Translator, title: str,
+                  highlights: list[tuple[str, str, str]]) -> list[str]:
+    """The council's order: progress per theme and what the units said first; the units
+    that did not report in one line with their count, last."""
+    blocks = [headline_block(summary, tr, title), themes_block(index, summary, tr),
+              highlights_block(index, highlights, tr), targets_block(index, summary, tr),
+              totals_block(index, summary, tr), missing_line(index, summary, tr)]
+    return [block for block in blocks if block]
+
+
+def highlights_block(index: CatalogueIndex, highlights: list[tuple[str, str, str]],
+                     tr: Translator) -> str | None:
+    """(unit, measure id, comment) quoted for the council."""
+    if not highlights:
+        return None
+    lines = [tr.gettext("<b>What the units said</b>")]
+    for unit_id, measure_id, comment in highlights:
+        entry = index.measures.get(measure_id)
+        measure = f" ({escape(_short(tr.text(entry.measure.text)))})" if entry else ""
+        lines.append(f"• <b>{escape(unit_name(index, unit_id, tr))}</b>{measure}: {escape(_short(comment, 300))}")
+    return "\n".join(lines)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def missing_line(index: CatalogueIndex, summary: Summary, tr: Translator) -> str | None:
+    if not summary.missing:
+        return None
+    names = sorted((unit_name(index, unit, tr) for unit in summary.missing), key=str.casefold)
+    return tr.gettext("<b>Not submitted</b> ({count})").format(count=len(summary.missing)) + ": " \
+        + escape(", ".join(names))
 
 
 def trend_block(index: CatalogueIndex, trend: dict[str, dict[int, int]], years: list[int],

@@ -34,8 +34,9 @@ class Viewer:
         return self.is_coordinator or bool(self.units) or self.is_council
 
     def may_report(self, unit_id: str) -> bool:
-        """Only a unit's own contacts answer for it: not even a coordinator writes for them."""
-        return unit_id in self.units
+        """A unit's own contacts answer for it; so may a coordinator, on behalf of a unit
+        whose contact cannot use Telegram (recorded as such, see `Coordination`)."""
+        return unit_id in self.units or self.is_coordinator
 
     @property
     def may_read_summaries(self) -> bool:

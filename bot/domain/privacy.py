@@ -22,6 +22,7 @@ class Action(StrEnum):
 
     INVITE = "invite"
     REMOVE_CONTACT = "remove_contact"
+    REMOVE_COUNCIL = "remove_council"
     ROUND_OPEN = "round_open"
     ROUND_CLOSE = "round_close"
     DEADLINE_CHANGE = "deadline_change"

@@ -10,8 +10,17 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.chat import callbacks
 from bot.chat.callbacks import BadCallback, UnitRef, pack
+from bot.chat.coordination import (
+    close_question,
+    confirm_keyboard,
+    day_token,
+    removal_question,
+    reopen_question,
+    short_name,
+)
+from bot.domain.dates import parse_day, typed_day
 from bot.domain.invitations import VALID_FOR, deep_link, new_code
-from bot.domain.privacy import Action, person_ref, round_opened
+from bot.domain.privacy import Action, round_opened
 from bot.domain.records import Role
 from bot.domain.reminding import Progress, ReminderKind
 from bot.domain.reporting import Refusal
@@ -20,11 +29,16 @@ from bot.handlers import past_rounds
 from bot.handlers.audit import audit
 from bot.handlers.background import start_fan_out
 from bot.handlers.common import Handler, button_guard, refuse, send_blocks
-from bot.handlers.privacy import erase_offer
 from bot.i18n import Translator
 from bot.services import KotobotContext
 from bot.wording.labels import unit_name
-from scheduler.planning import DEFAULT_LADDER, current_ladder_key, parse_ladder
+from scheduler.planning import (
+    DEFAULT_LADDER,
+    current_ladder_key,
+    digest_time,
+    parse_ladder,
+    plan_of,
+)
 
 
 def coordinators_only(handler: Handler) -> Handler:
@@ -97,64 +111,80 @@ async def _send_invitation(message: Message, context: KotobotContext, role: Role
 
 @coordinators_only
 async def people_command(update: Update, context: KotobotContext) -> None:
+    """Units with their contacts, units with none, the council: numbered, so that the remove
+    buttons can be short enough for a phone ("✖ 3 Aino")."""
     services, tr = context.services, context.tr
     _ = tr.gettext
     message = update.effective_message
     assert message is not None
     index = services.catalogue
-    contacts = await services.storage.contacts()
+    contacts = [(u, p) for u, p in await services.storage.contacts() if u in index.units]
+    contacts.sort(key=lambda c: (unit_name(index, c[0], tr).casefold(), c[1].name.casefold()))
+    council = await services.storage.council_members()
+    numbered: list[tuple[int, str, str]] = []  # number, callback data, name
+    blocks: list[str] = []
     by_unit: dict[str, list[str]] = {}
     for unit_id, person in contacts:
-        label = escape(person.name or str(person.telegram_id))
+        number = len(numbered) + 1
+        name = person.name or str(person.telegram_id)
+        label = f"{number}. {escape(name)}"
         if not person.reachable:
             label += " " + _("(unreachable: has blocked the bot)")
         by_unit.setdefault(unit_id, []).append(label)
-    blocks = []
-    for unit_id in sorted(by_unit, key=lambda u: unit_name(index, u, tr).casefold()):
-        blocks.append(f"<b>{escape(unit_name(index, unit_id, tr))}</b>\n"
-                      + "\n".join(f"• {name}" for name in by_unit[unit_id]))
+        numbered.append((number, pack(callbacks.REMOVE_CONTACT, person.id, UnitRef(unit_id).encode(index)),
+                         name))
+    for unit_id, labels in by_unit.items():
+        blocks.append(f"<b>{escape(unit_name(index, unit_id, tr))}</b>\n" + "\n".join(labels))
     without = [unit_name(index, u.id, tr) for u in index.lead_units() if u.id not in by_unit]
     if without:
         blocks.append(_("<b>Units with no contact person</b>") + "\n"
                       + "\n".join(f"• {escape(name)}" for name in sorted(without, key=str.casefold)))
-    council = await services.storage.council_members()
-    blocks.append(_("<b>Multicultural Council</b>") + "\n" + (
-        "\n".join(f"• {escape(p.name or str(p.telegram_id))}" for p in council) or _("nobody yet")))
-    rows = [[InlineKeyboardButton(
-        _("Remove {name} as contact person for {unit}").format(name=person.name or person.telegram_id,
-                                                               unit=unit_name(index, unit_id, tr)),
-        callback_data=pack(callbacks.REMOVE_CONTACT, person.id, UnitRef(unit_id).encode(index)))]
-        for unit_id, person in contacts if unit_id in index.units]
+    members = []
+    for person in council:
+        number = len(numbered) + 1
+        name = person.name or str(person.telegram_id)
+        members.append(f"{number}. {escape(name)}")
+        numbered.append((number, pack(callbacks.REMOVE_CONTACT, person.id, COUNCIL_TOKEN), name))
+    blocks.append(_("<b>Multicultural Council</b>") + "\n" + ("\n".join(members) or _("nobody yet")))
     await send_blocks(message, blocks)
+    buttons = [InlineKeyboardButton(f"✖ {number} {short_name(name)}", callback_data=data)
+               for number, data, name in numbered]
+    rows = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
     # Telegram takes at most 100 buttons in one keyboard: long lists go in several messages
-    for start in range(0, len(rows), BUTTONS_PER_MESSAGE):
-        await message.reply_text(_("Remove a contact person:"),
-                                 reply_markup=InlineKeyboardMarkup(rows[start:start + BUTTONS_PER_MESSAGE]))
+    for start in range(0, len(rows), BUTTONS_PER_MESSAGE // 3):
+        await message.reply_text(_("Remove a contact person or council member (by number):"),
+                                 reply_markup=InlineKeyboardMarkup(rows[start:start + BUTTONS_PER_MESSAGE // 3]))
+
+
+COUNCIL_TOKEN = "c"
+"""In place of a unit in a remove button: the person's council membership."""
 
 
 @coordinators_only
 @button_guard
 async def remove_contact_button(update: Update, context: KotobotContext) -> None:
+    """First tap on a remove button: ask, saying what will happen."""
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
     services, tr = context.services, context.tr
-    _ = tr.gettext
     person_t, unit_t = callbacks.unpack(query.data, callbacks.REMOVE_CONTACT, 2)
     if not callbacks.is_number(person_t):
         raise BadCallback(person_t)
-    unit_id = UnitRef.decode(unit_t, services.catalogue).unit_id
+    unit_id = "" if unit_t == COUNCIL_TOKEN else UnitRef.decode(unit_t, services.catalogue).unit_id
     await query.answer()
-    person = await services.storage.person(int(person_t))
-    removed = person is not None and await services.storage.revoke(person.id, Role.CONTACT, unit_id)
-    if removed and person is not None:
-        await audit(context, Action.REMOVE_CONTACT, f"{person_ref(person.id)} from {unit_id}")
-    name = (person.name if person else "") or person_t
-    unit = unit_name(services.catalogue, unit_id, tr)
+    role = Role.COUNCIL if not unit_id else Role.CONTACT
+    removal = await services.coordination.removal(int(person_t), role, unit_id)
+    if removal is None:
+        await query.message.reply_text(tr.gettext("Nothing to remove: that role had already ended."))
+        return
+    name = removal.person.name or str(removal.person.telegram_id)
+    if role is Role.COUNCIL:
+        await query.message.reply_text(removal_question(tr, name, None, False),
+                                       reply_markup=confirm_keyboard(tr, "y", removal.person.id))
+        return
     await query.message.reply_text(
-        _("{name} is no longer a contact person for {unit}.").format(name=escape(name), unit=escape(unit))
-        if removed else
-        _("{name} was not a contact person for {unit}.").format(name=escape(name), unit=escape(unit)),
-        reply_markup=erase_offer(tr, person) if removed and person is not None else None)
+        removal_question(tr, name, unit_name(services.catalogue, unit_id, tr), removal.last_one),
+        reply_markup=confirm_keyboard(tr, "x", removal.person.id, unit_t))
 
 
 @coordinators_only
@@ -166,7 +196,7 @@ async def round_command(update: Update, context: KotobotContext) -> None:
     assert message is not None
     args = list(context.args or [])
     action = args.pop(0).lower() if args else ""
-    usage = _("Use: /round open [year] [deadline, e.g. 2027-01-31] · /round close [year] · "
+    usage = _("Use: /round open [year] [deadline, e.g. 31.1.2027] · /round close [year] · "
               "/round reminders YEAR DAYS (e.g. 21,7,2; negative = after the deadline)")
     try:
         if action == "open" and past_rounds.CLOSED_FLAG in args:
@@ -177,12 +207,8 @@ async def round_command(update: Update, context: KotobotContext) -> None:
         elif action == "close":
             latest = current_round(await services.storage.rounds())
             year = parse_year(args[0]) if args else (latest.year if latest else 0)
-            if await services.storage.close_round(year, services.clock()):
-                await audit(context, Action.ROUND_CLOSE, f"round {year}")
-                await message.reply_text(_("Round {year} is closed. Answers can no longer be changed.")
-                                         .format(year=year))
-            else:
-                await message.reply_text(_("There is no open round {year}.").format(year=year))
+            await _ask_close(message, context, year)
+            return
         elif action == "reminders" and len(args) >= 2:
             year, ladder = parse_year(args[0]), parse_ladder(" ".join(args[1:]))
             if await services.storage.set_ladder(year, ladder):
@@ -208,7 +234,7 @@ async def _open_round(message: Message, context: KotobotContext, args: list[str]
     year = parse_year(args[0]) if args else default_round_year(services.catalogue.programme, today)
     existing = await services.storage.round(year)
     if len(args) > 1:
-        deadline = date.fromisoformat(args[1])
+        deadline = parse_day(args[1], today)
     else:  # re-opening keeps the deadline it had; a new round gets the default
         deadline = existing.deadline if existing else default_deadline(year)
     if deadline < date(year, 1, 1) or deadline > date(year + 2, 12, 31):
@@ -217,10 +243,16 @@ async def _open_round(message: Message, context: KotobotContext, args: list[str]
         await message.reply_text(_(
             "The deadline {date} has already passed. Give a later one, for example "
             "/round open {year} {example}.").format(
-            date=tr.date(deadline), year=year, example=(today.replace(day=1) + timedelta(days=62))
-            .replace(day=1).isoformat()))
+            date=tr.date(deadline), year=year, example=typed_day((today.replace(day=1)
+                                                                 + timedelta(days=62)).replace(day=1))))
         return
     programme = services.catalogue.programme
+    if existing is not None and (not existing.is_open or deadline != existing.deadline):
+        pending = await services.reporting.pending_units(existing)
+        await message.reply_text(
+            reopen_question(tr, year, existing.deadline, deadline, not existing.is_open, len(pending)),
+            reply_markup=confirm_keyboard(tr, "o", year, day_token(deadline)))
+        return
     if not programme.covers(year):
         await message.reply_text(_(
             "{year} is outside the programme period {start}–{end}. A new programme is loaded as "
@@ -252,6 +284,19 @@ async def _open_round(message: Message, context: KotobotContext, args: list[str]
             done=tr.number(done), total=tr.number(total)))
 
 
+async def _ask_close(message: Message, context: KotobotContext, year: int) -> None:
+    """Closing cuts off anyone mid-report: say so, and close only on "Yes"."""
+    services, tr = context.services, context.tr
+    round_ = await services.coordination.round(year)
+    if round_ is None or not round_.is_open:
+        await message.reply_text(tr.gettext("There is no open round {year}.").format(year=year))
+        return
+    mid_report = await services.coordination.mid_report(year)
+    pending = await services.reporting.pending_units(round_)
+    await message.reply_text(close_question(tr, year, len(mid_report), len(pending)),
+                             reply_markup=confirm_keyboard(tr, "c", year))
+
+
 def _ladder_text(ladder: tuple[int, ...], tr: Translator) -> str:
     parts = []
     for step in ladder:
@@ -276,8 +321,17 @@ async def rounds_command(update: Update, context: KotobotContext) -> None:
     for round_ in rounds:
         submitted = len(await services.storage.submissions(round_.year))
         state = _("open") if round_.is_open else _("closed")
-        lines.append(_("<b>{year}</b> · {state} · deadline {date} · {count} submitted · reminders: {days}")
-                     .format(year=round_.year, state=state, date=tr.date(round_.deadline),
-                             count=submitted, days=escape(_ladder_text(round_.ladder, tr))))
+        line = _("<b>{year}</b> · {state} · deadline {date} · {count} submitted · reminders: {days}").format(
+            year=round_.year, state=state, date=tr.date(round_.deadline), count=submitted,
+            days=escape(_ladder_text(round_.ladder, tr)))
+        if not round_.imported:
+            sent_at = await services.coordination.digest_sent_at(round_.year)
+            tz = services.settings.tz
+            line += " · " + (
+                _("digest sent {date}").format(date=tr.date(sent_at.astimezone(tz).date()))
+                if sent_at is not None else
+                _("digest {date}, not sent yet").format(
+                    date=tr.date(digest_time(plan_of(round_), tz).date())))
+        lines.append(line)
     await message.reply_text("\n".join(lines))
 

@@ -16,6 +16,7 @@ from bot.domain.invitations import InvitationProblem, check_invitation
 from bot.domain.records import Role
 from bot.domain.reporting import Refusal
 from bot.handlers.common import button_guard, refuse
+from bot.handlers.menus import refresh_menu
 from bot.handlers.privacy import privacy_hint
 from bot.handlers.report import typed_answer
 from bot.i18n import Translator
@@ -121,6 +122,7 @@ async def _redeem(message: Message, context: KotobotContext, code: str) -> None:
         await context.services.tell_coordinators(lambda t: t.gettext(
             "{name} joined as a contact person for {unit}.").format(
             name=escape(who), unit=escape(unit_name(services.catalogue, invitation.unit_id, t))))
+    await refresh_menu(message.get_bot(), services, me.telegram_id)  # the new role's commands
     if me.person.language is None:
         await _ask_language(message, tr)
 
@@ -145,6 +147,8 @@ async def language_button(update: Update, context: KotobotContext) -> None:
         raise BadCallback(code)
     assert me.person is not None
     await services.storage.set_language(me.person.id, code)
+    if me.registered:
+        await refresh_menu(query.get_bot(), services, me.telegram_id)  # the menu in the new language
     tr = services.translators[code]
     await query.answer()
     if isinstance(query.message, Message):

@@ -24,6 +24,7 @@ from bot.chat.views import answered_line, review_blocks, step_text
 from bot.domain.answers import InvalidAnswer, parse_number, parse_text
 from bot.domain.reporting import NotAllowed, Outcome, UnitReport
 from bot.domain.walk import Step, StepKind, position_of
+from bot.handlers import on_behalf
 from bot.handlers.common import button_guard, refuse, send_blocks
 from bot.services import KotobotContext
 from bot.wording.labels import unit_name
@@ -38,6 +39,11 @@ async def report_command(update: Update, context: KotobotContext) -> None:
     _ = tr.gettext
     message = update.effective_message
     assert message is not None
+    if me.is_coordinator and context.args:  # on a unit's behalf (bot/handlers/on_behalf.py)
+        chosen = await on_behalf.unit_to_report_for(message, context, " ".join(context.args))
+        if chosen is not None:
+            await resume(message, context, *chosen)
+        return
     units = sorted((u for u in me.units if u in services.catalogue.units),
                    key=lambda u: unit_name(services.catalogue, u, tr).casefold())
     if not units:

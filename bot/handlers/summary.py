@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 from functools import wraps
 from html import escape
 
 from telegram import Message, Update
 
+from bot.catalogue.index import CatalogueIndex
 from bot.chat.summary_view import summary_blocks
+from bot.domain.dates import parse_day
+from bot.domain.names import match_names
 from bot.domain.privacy import Action
 from bot.domain.records import Round
 from bot.domain.reporting import Refusal
@@ -19,6 +21,7 @@ from bot.handlers import imports
 from bot.handlers.admin import coordinators_only
 from bot.handlers.audit import audit
 from bot.handlers.common import Handler, refuse, send_blocks
+from bot.i18n import Translator
 from bot.services import KotobotContext
 from bot.wording.labels import unit_name
 
@@ -65,17 +68,17 @@ async def summary_command(update: Update, context: KotobotContext) -> None:
     theme_id = unit_id = None
     title = _("Summary {year}").format(year=round_.year)
     if args:
-        key = args[0].lower()
-        if key in index.themes:
+        found = pick_theme_or_unit(index, " ".join(args))
+        if len(found) != 1:
+            await message.reply_text(_not_found_text(index, tr, " ".join(args), found))
+            return
+        kind, key = found[0]
+        if kind == "theme":
             theme_id = key
             title += " · " + tr.text(index.themes[key].title)
-        elif key in index.units:
+        else:
             unit_id = key
             title += " · " + unit_name(index, key, tr)
-        else:
-            await message.reply_text(_("“{key}” is neither a theme nor a unit. Themes: {themes}")
-                                     .format(key=escape(key), themes=", ".join(index.themes)))
-            return
     summary = summarise(index, await load_round_data(services.storage, round_), theme_id, unit_id)
     await send_blocks(message, summary_blocks(index, summary, tr, title)
                       + await imports.imported_blocks(context, round_, set(summary.due)))
@@ -85,6 +88,30 @@ async def summary_command(update: Update, context: KotobotContext) -> None:
         chart = await asyncio.to_thread(status_chart, index, summary, tr)  # off the event loop
         await message.reply_photo(chart, filename="status.png",
                                   caption=_("Measures by status, {year}").format(year=round_.year))
+
+
+def pick_theme_or_unit(index: CatalogueIndex, query: str) -> list[tuple[str, str]]:
+    """Themes or units whose name (in any language) matches what was typed; themes first."""
+    themes = match_names(query, {t.id: [t.title.fi, t.title.sv, t.title.en] for t in index.themes.values()})
+    if themes:
+        return [("theme", t) for t in themes]
+    units = match_names(query, {u.id: [u.name.fi, u.name.sv, u.name.en] for u in index.units.values()})
+    return [("unit", u) for u in units]
+
+
+def _not_found_text(index: CatalogueIndex, tr: Translator, query: str,
+                    found: list[tuple[str, str]]) -> str:
+    _ = tr.gettext
+    if found:  # ambiguous: name the candidates so the person can type more of one
+        names = [tr.text(index.themes[key].title) if kind == "theme" else unit_name(index, key, tr)
+                 for kind, key in found[:12]]
+        return _("“{key}” matches several: {names}. Type more of the name.").format(
+            key=escape(query), names=escape("; ".join(names)))
+    themes = ", ".join(tr.text(t.title) for t in index.themes.values())
+    return _("“{key}” is neither a theme nor a unit. Themes: {themes}. A unit can be given by "
+             "the start of its name, e.g. /summary 2026 {example}.").format(
+        key=escape(query), themes=escape(themes),
+        example=escape(unit_name(index, index.lead_units()[0].id, tr).split()[0]))
 
 
 @summaries_only
@@ -102,11 +129,18 @@ async def export_command(update: Update, context: KotobotContext) -> None:
     data = await load_round_data(services.storage, round_)
     summary = summarise(services.catalogue, data)
     from bot.reports.audit_sheet import with_audit_sheet  # openpyxl: loaded on first use
+    from bot.reports.units_sheet import unit_rows, with_units_sheet
     from bot.reports.workbook import summary_workbook
 
+    people = await services.storage.people_names()
     workbook = await asyncio.to_thread(summary_workbook, services.catalogue, summary, data.answers,
-                                       await services.storage.people_names(), tr,
-                                       services.settings.tz)  # off the event loop
+                                       people, tr, services.settings.tz)  # off the event loop
+    on_behalf: dict[str, list[str]] = {}
+    for unit_id, person_id in await services.coordination.on_behalf(round_.year):
+        on_behalf.setdefault(unit_id, []).append(people.get(person_id) or "?")
+    rows = unit_rows(summary, data.submissions, await services.coordination.contacts_by_unit(), on_behalf)
+    workbook = await asyncio.to_thread(with_units_sheet, workbook, services.catalogue, rows, tr,
+                                       services.settings.tz)
     if context.me.is_coordinator:  # the audit log is for coordinators, not the council
         workbook = await asyncio.to_thread(with_audit_sheet, workbook,
                                            await services.storage.audit_entries(), tr, services.settings.tz)
@@ -124,9 +158,10 @@ async def digest_command(update: Update, context: KotobotContext) -> None:
     args = list(context.args or [])
     if args and args[0].lower() == "schedule":
         try:
-            year, day = parse_year(args[1]), date.fromisoformat(args[2])
+            today = services.clock().astimezone(services.settings.tz).date()
+            year, day = parse_year(args[1]), parse_day(args[2], today)
         except (IndexError, ValueError):
-            await message.reply_text(_("Use: /digest schedule YEAR DATE, e.g. /digest schedule 2026 2027-02-15"))
+            await message.reply_text(_("Use: /digest schedule YEAR DATE, e.g. /digest schedule 2026 15.2.2027"))
             return
         if await services.storage.delivery_states(f"digest:{year}"):
             await message.reply_text(_("The digest of {year} has already been sent to the council; "
@@ -147,7 +182,14 @@ async def digest_command(update: Update, context: KotobotContext) -> None:
     round_ = await _pick_round(message, context, args)
     if round_ is None:
         return
-    await message.reply_text(_("Preview: this is exactly what each council member will receive "
-                               "(in their own language)."))
+    sent_at = await services.coordination.digest_sent_at(round_.year)
+    if sent_at is not None:
+        local = sent_at.astimezone(services.settings.tz)
+        await message.reply_text(_("The digest of {year} was sent to the council on {date} at {time}. "
+                                   "This is what they got (in their own language):").format(
+            year=round_.year, date=tr.date(local.date()), time=local.strftime("%H.%M")))
+    else:
+        await message.reply_text(_("Preview: this is exactly what each council member will receive "
+                                   "(in their own language)."))
     for part in await services.digest_parts(await services.digest_facts(round_), tr.lang):
         await services.outreach.messenger.send(message.chat_id, part)

@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.domain.privacy import Action
 from bot.ops import backup as backups
 from bot.ops.health import STALE_AFTER, check
+from bot.storage import Storage
 from bot.storage.offline import OfflineError, record_audit
 
 COMMANDS = ("health", "backup", "restore", "audit")
@@ -74,8 +75,6 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _audit_text(settings: Settings, since: datetime | None) -> str:
-    from bot.storage import Storage
-
     storage = await Storage.open(settings.database)
     try:
         entries = await storage.audit_entries(since)

@@ -19,6 +19,7 @@ from bot.reports.workbook import _bytes, _fit_columns, _local, _SheetNames, _tab
 ACTION_LABELS = {
     "invite": N_("Invitation created"),
     "remove_contact": N_("Contact person removed"),
+    "remove_council": N_("Council member removed"),
     "round_open": N_("Round opened"),
     "round_close": N_("Round closed"),
     "deadline_change": N_("Deadline changed"),

@@ -12,6 +12,7 @@ and "not reported" is hatched as well, so it reads even in greyscale.
 
 from __future__ import annotations
 
+import math
 import textwrap
 from io import BytesIO
 
@@ -106,9 +107,23 @@ def status_chart(index: CatalogueIndex, summary: Summary, tr: Translator) -> byt
     return _png(figure)
 
 
+def trend_series(trend: dict[str, dict[int, int]], years: list[int],
+                 reported_years: set[int] | None) -> dict[str, list[float]]:
+    """Each theme's points, year by year: NaN (a gap in the line) for a year without a
+    round, so that "nobody reported" is never drawn as "nothing was done"."""
+    return {theme: [float(per_year.get(year, 0)) if reported_years is None or year in reported_years
+                    else math.nan for year in years]
+            for theme, per_year in trend.items()}
+
+
+OFFSET = 0.04
+"""Lines with the same values are drawn this far apart (in years) so none hides another."""
+
+
 def trend_chart(index: CatalogueIndex, trend: dict[str, dict[int, int]], years: list[int],
-                tr: Translator) -> bytes:
-    """Measures reported done per theme and year: one line per theme, programme order."""
+                tr: Translator, reported_years: set[int] | None = None) -> bytes:
+    """Measures reported done per theme and year: one line per theme, programme order; a
+    gap where there was no round, a marker on every point, lines slightly apart."""
     _ = tr.gettext
     figure, axes = _figure()
     axes.set_title(_("Measures done by year and theme"), fontsize=14, fontweight="bold")
@@ -118,12 +133,16 @@ def trend_chart(index: CatalogueIndex, trend: dict[str, dict[int, int]], years: 
         _no_data(axes, tr)
         return _png(figure)
     years = sorted(years)
+    series = trend_series(trend, years, reported_years)
+    middle = (len(ordered) - 1) / 2
     for number, theme_id in enumerate(ordered):
         theme = index.themes.get(theme_id)
         label = textwrap.fill(tr.text(theme.title), WRAP) if theme else theme_id
-        axes.plot(years, [trend[theme_id].get(year, 0) for year in years],
+        shift = (number - middle) * OFFSET
+        axes.plot([year + shift for year in years], series[theme_id],
                   color=LINE_COLOURS[number % len(LINE_COLOURS)],
-                  marker=MARKERS[number % len(MARKERS)], linewidth=2, label=label)
+                  marker=MARKERS[number % len(MARKERS)], markersize=7, linewidth=2, alpha=0.85,
+                  label=label)
     axes.set_xticks(years, [str(year) for year in years])
     axes.set_ylabel(_("Number of measures"))
     axes.set_ylim(bottom=0)

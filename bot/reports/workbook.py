@@ -238,7 +238,8 @@ def summary_workbook(index: CatalogueIndex, summary: Summary, answers: list[Answ
 
 def programme_workbook(index: CatalogueIndex, table: dict[tuple[str, str], dict[int, str]],
                        years: list[int], tr: Translator) -> bytes:
-    """Every reported measure's status in each year of the programme, one column a year."""
+    """Every measure's status in each year of the programme, one column a year; blank
+    where it was not reported (all of the catalogue's measures, reported or not)."""
     _ = tr.gettext
     years = sorted(years)
     unknown = len(index.entries)  # measures no longer in the catalogue sort last
@@ -247,10 +248,13 @@ def programme_workbook(index: CatalogueIndex, table: dict[tuple[str, str], dict[
         entry = index.measures.get(key[1])
         return (entry.position if entry else unknown, key[1], key[0])
 
+    # every measure of the programme, with its lead unit, even where nobody ever reported:
+    # a blank cell says "not reported", and the council sees the whole programme
+    keys = set(table) | {(entry.measure.lead, entry.id) for entry in index.entries}
     rows = []
-    for unit_id, measure_id in sorted(table, key=order):
+    for unit_id, measure_id in sorted(keys, key=order):
         entry = index.measures.get(measure_id)
-        statuses = table[(unit_id, measure_id)]
+        statuses = table.get((unit_id, measure_id), {})
         rows.append([tr.text(entry.theme.title) if entry else None,
                      tr.text(entry.goal.text) if entry else None,
                      tr.text(entry.measure.text) if entry else measure_id, measure_id,

@@ -18,11 +18,12 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.records import Grant, Invitation, Person, Role
+from bot.storage.coordination import CoordinationQueries
 from bot.storage.deliveries import DeliveryQueries
 from bot.storage.imports import ImportQueries
 from bot.storage.operations import OperationsQueries
 from bot.storage.privacy import PrivacyQueries
-from bot.storage.reporting import ReportingQueries, _ts
+from bot.storage.reporting import ReportingQueries, _person, _ts
 from bot.storage.schema import MIGRATIONS
 
 
@@ -30,12 +31,8 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _person(row: aiosqlite.Row) -> Person:
-    return Person(row["id"], row["telegram_id"], row["name"], row["language"],
-                  bool(row["reachable"]), bool(row["privacy_warned"]))
-
-
-class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueries, ImportQueries):
+class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueries, ImportQueries,
+              CoordinationQueries):
     """Typed access to the database. Create with `await Storage.open(path)`."""
 
     def __init__(self, path: Path | str) -> None:

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import aiosqlite
 
-from bot.domain.records import Answer, HistoryEntry, Round, Session, Submission
+from bot.domain.records import Answer, HistoryEntry, Person, Round, Session, Submission
 
 
 def _ts(value: datetime) -> str:
@@ -30,6 +30,11 @@ def _round(row: aiosqlite.Row) -> Round:
         closed_at=datetime.fromisoformat(row["closed_at"]) if row["closed_at"] else None,
         imported=bool(row["imported"]),
     )
+
+
+def _person(row: aiosqlite.Row) -> Person:
+    return Person(row["id"], row["telegram_id"], row["name"], row["language"],
+                  bool(row["reachable"]), bool(row["privacy_warned"]))
 
 
 def _answer(row: aiosqlite.Row) -> Answer:

@@ -175,4 +175,19 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     """,
+    # 8: the coordinator controls the council's digest (released early with "Send now") and
+    # reports on a unit's behalf (who, for which unit and round)
+    """
+    CREATE TABLE digest_controls (
+        year INTEGER PRIMARY KEY REFERENCES rounds(year),
+        released_at TEXT
+    );
+    CREATE TABLE on_behalf (
+        year INTEGER NOT NULL,
+        unit_id TEXT NOT NULL,
+        person_id INTEGER NOT NULL REFERENCES people(id),
+        started_at TEXT NOT NULL,
+        PRIMARY KEY (year, unit_id, person_id)
+    );
+    """,
 ]

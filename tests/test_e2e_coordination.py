@@ -1,0 +1,145 @@
+"""End to end, issue 13: the coordinator confirms irreversible actions and the people they
+affect are told; council members can be removed too."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+from fake_telegram import BotMessage, FakeTelegram, FakeUser
+from harness import COORDINATOR_ID, Clock, press, say
+from test_e2e_people import chat_menu
+from test_e2e_reminders import at, quiet, tick
+from test_e2e_report import answer_in, join, open_round
+from test_e2e_summary import council_member, replies_until_document
+
+from bot.i18n import Translators
+
+
+async def test_closing_a_round_asks_first_and_tells_who_is_mid_report(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg, "2026", "31.1.2027")
+    contact = await join(tg, 20, "welcome-office")
+    step = await say(tg, contact, "/report")
+    assert step.button_texts()  # mid-report
+    coordinator = tg.user(COORDINATOR_ID)
+    question = await say(tg, coordinator, "/round close 2026")
+    assert "1 yhteyshenkilön raportti on kesken" in question.plain
+    cancelled = await press(tg, coordinator, question, "Peruuta")
+    assert "mitään ei muutettu" in cancelled.plain
+    question = await say(tg, coordinator, "/round close 2026")
+    done = await press(tg, coordinator, question, "✅ Kyllä, tee se")
+    assert "suljettu" in done.plain.lower() and "Kerroin 1" in done.plain
+    note = await tg.next_reply(contact)
+    assert "closed reporting round 2026" in note.plain and "Welcome Office" in note.plain
+    assert "no open reporting round" in (await say(tg, contact, "/report")).plain
+    # reopening asks too, and tells the unit that has not submitted
+    question = await say(tg, coordinator, "/round open 2026")
+    assert "uudelleen" in question.plain
+    await press(tg, coordinator, question, "✅ Kyllä, tee se")
+    assert "Reporting for 2026 is open" in (await tg.next_reply(contact)).plain
+
+
+async def test_a_council_member_can_be_removed_and_is_told(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg)
+    member = await council_member(tg, 50, "en")
+    await tg.wait_idle()
+    assert "summary" in chat_menu(tg, 50)
+    coordinator = tg.user(COORDINATOR_ID)
+    await say(tg, coordinator, "/people")
+    buttons = await tg.next_reply(coordinator)
+    question = await press(tg, coordinator, buttons, "✖ 1 Member50")
+    assert "Monikulttuurisuusneuvostosta" in question.plain
+    done = await press(tg, coordinator, question, "✅ Kyllä, tee se")
+    assert "Member50" in done.plain
+    assert "removed you from the Multicultural Council" in (await tg.next_reply(member)).plain
+    assert "not registered" in (await say(tg, member, "/summary")).plain
+    assert chat_menu(tg, 50) == {}  # back to the default menu
+
+
+async def until_buttons(tg: FakeTelegram, user: FakeUser, label: str) -> list[BotMessage]:
+    """Messages up to (and including) the one that carries a button `label`."""
+    received = [await tg.next_reply(user)]
+    while label not in received[-1].button_texts():
+        received.append(await tg.next_reply(user))
+    return received
+
+
+async def test_the_digest_is_the_coordinators(tg: FakeTelegram, bot: object, clock: Clock) -> None:
+    """Preview 3 working days ahead (low response flagged), postpone, then the after-send note."""
+    await open_round(tg, "2026", "31.1.2027")  # digest Monday 15.2.2027 at 10:00
+    member = await council_member(tg, 50, "en")
+    coordinator = tg.user(COORDINATOR_ID)
+    clock.set(at(2027, 2, 10, 8, 59))
+    await tick(bot)
+    tg.drain(coordinator)  # the missing-units notice of 1.2.
+    clock.set(at(2027, 2, 10, 9, 0))  # Wednesday: three working days before
+    await tick(bot)
+    preview = await until_buttons(tg, coordinator, "Siirrä viikolla")
+    assert "lähtee 1 neuvoston jäsenelle 15.2.2027" in preview[0].plain
+    assert "Raportit: 0/" in preview[0].plain and "⚠️" in preview[0].plain
+    assert any(m.kind == "photo" for m in preview)
+    await quiet(tg, member)  # the council has nothing yet
+    await tick(bot)
+    await quiet(tg, coordinator)  # once
+    postponed = await press(tg, coordinator, preview[-1], "Siirrä viikolla")
+    assert "22.2.2027" in postponed.plain
+    clock.set(at(2027, 2, 15, 10, 0))
+    await tick(bot)
+    await quiet(tg, member)
+    clock.set(at(2027, 2, 17, 9, 0))  # three working days before the new date
+    await tick(bot)
+    again = await until_buttons(tg, coordinator, "Lähetä nyt")
+    assert "22.2.2027" in again[0].plain
+    clock.set(at(2027, 2, 22, 10, 0))
+    await tick(bot)
+    received = await replies_until_document(tg, member)
+    assert "2026" in received[0].plain
+    note = await tg.next_reply(coordinator)
+    assert "lähetettiin 1 neuvoston jäsenelle" in note.plain
+    assert "kooste lähetetty 22.2.2027" in (await say(tg, coordinator, "/rounds")).plain
+    await tg.send(coordinator, "/digest 2026")
+    assert "lähetettiin neuvostolle 22.2.2027" in (await tg.next_reply(coordinator)).plain
+
+
+async def test_send_now_from_the_preview(tg: FakeTelegram, bot: object, clock: Clock) -> None:
+    await open_round(tg, "2026", "31.1.2027")
+    member = await council_member(tg, 50, "en")
+    coordinator = tg.user(COORDINATOR_ID)
+    clock.set(at(2027, 2, 10, 9, 0))
+    await tick(bot)
+    preview = await until_buttons(tg, coordinator, "Lähetä nyt")
+    await tg.press(coordinator, preview[-1], "Lähetä nyt")
+    assert any("nyt" in m.plain for m in await until_text(tg, coordinator, "lähetettiin 1"))
+    assert "2026" in (await replies_until_document(tg, member))[0].plain
+
+
+async def until_text(tg: FakeTelegram, user: FakeUser, text: str) -> list[BotMessage]:
+    received = [await tg.next_reply(user)]
+    while text not in received[-1].plain:
+        received.append(await tg.next_reply(user))
+    return received
+
+
+async def test_a_coordinator_reports_for_a_unit_without_a_contact(tg: FakeTelegram, bot: object) -> None:
+    """Issue 13: the unit is not left out; the export says who reported on its behalf."""
+    tr = Translators()["fi"]
+    await open_round(tg)
+    coordinator = tg.user(COORDINATOR_ID)
+    tg.drain(coordinator)
+    await tg.send(coordinator, "/report hr-yks")
+    assert "yksikön Hr-yksikkö puolesta" in (await tg.next_reply(coordinator)).plain
+    step = await tg.next_reply(coordinator)
+    submit = tr.gettext("✅ Submit")
+    for _ in range(60):
+        if submit in step.button_texts():
+            break
+        step = await answer_in(tg, coordinator, step, tr)
+    await press(tg, coordinator, step, submit)
+    tg.drain(coordinator)
+    await tg.send(coordinator, "/export")
+    document = await tg.next_reply(coordinator)
+    while document.kind != "document":
+        document = await tg.next_reply(coordinator)
+    workbook = openpyxl.load_workbook(io.BytesIO(document.document or b""))
+    rows = {row[0]: row for row in workbook["Yksiköt"].iter_rows(min_row=2, values_only=True)}
+    assert rows["Hr-yksikkö"][5] == "Hanna yksikön puolesta" and rows["Hr-yksikkö"][2] is not None
