@@ -151,7 +151,7 @@ async def export_template(message: Message, context: KotobotContext, args: list[
         return
     unit_id = args[1].lower() if len(args) > 1 else None
     if unit_id is not None and unit_id not in index.units:
-        await message.reply_text(_("Unknown unit “{unit}”.").format(unit=unit_id))
+        await message.reply_text(_("Unknown unit “{unit}”.").format(unit=escape(unit_id)))
         return
     rows = await importer(services).form(year, unit_id)
     if not rows or not index.programme.covers(year):
