@@ -93,7 +93,8 @@ async def document_message(update: Update, context: KotobotContext) -> None:
         markup = InlineKeyboardMarkup([[
             InlineKeyboardButton("📥 " + _("Import"), callback_data=pack(IMPORT_BUTTON, pending, "i")),
             InlineKeyboardButton(_("Cancel"), callback_data=pack(IMPORT_BUTTON, pending, "c"))]])
-    await message.reply_text(preview_text(preview, file_name, services.catalogue, tr),
+    # the words are plain text, shared with `kotobot import`; here they are parsed as HTML
+    await message.reply_text(escape(preview_text(preview, file_name, services.catalogue, tr)),
                              reply_markup=markup)
 
 
@@ -130,8 +131,8 @@ async def import_button(update: Update, context: KotobotContext) -> None:
                                                           services.catalogue, tr))
         return
     await services.storage.take_pending_import(pending.id)
-    await query.message.reply_text(applied_text(counts, pending.file_name, pending.year,
-                                                services.catalogue, tr))
+    await query.message.reply_text(escape(applied_text(counts, pending.file_name, pending.year,
+                                                       services.catalogue, tr)))
     if services.scheduling is not None and pending.payload.get("creates_round"):
         await services.scheduling.reschedule()
 
