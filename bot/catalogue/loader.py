@@ -40,9 +40,9 @@ def load_catalogue(path: Path | str = DEFAULT_CATALOGUE) -> CatalogueIndex:
         raise CatalogueError(path, [f"{path}: cannot read: {exc.strerror or exc}"]) from exc
     except UnicodeDecodeError as exc:  # e.g. saved from Excel or Notepad as Latin-1 / UTF-16
         line = exc.object[:exc.start].count(b"\n") + 1
-        raise CatalogueError(path, [
+        raise CatalogueError(path, [(
             f"{path}: not UTF-8 text: byte 0x{exc.object[exc.start]:02x} on line {line} cannot be "
-            "read; save the file with the UTF-8 encoding"]) from exc
+            "read; save the file with the UTF-8 encoding")]) from exc
     except yaml.YAMLError as exc:
         raise CatalogueError(path, [f"{path}: not valid YAML: {exc}"]) from exc
     return validate_data(raw, path)
