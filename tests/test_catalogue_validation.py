@@ -148,3 +148,24 @@ def test_not_yaml(tmp_path: Path) -> None:
     with pytest.raises(CatalogueError) as caught:
         load_catalogue(path)
     assert "not valid YAML" in caught.value.problems[0]
+
+
+@pytest.mark.parametrize(("content", "where"), [
+    ("programme:\n  name: Caf\xe9\n".encode("latin-1"), "byte 0xe9 on line 2"),
+    ("themes: []\n".encode("utf-16"), "byte 0xff on line 1"),
+])
+def test_not_utf8_is_a_clear_problem_not_a_traceback(
+        content: bytes, where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "saved-by-excel.yaml"
+    path.write_bytes(content)
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(path)
+    assert "not UTF-8" in caught.value.problems[0] and where in caught.value.problems[0]
+    assert main(["catalogue", "validate", str(path)]) == 1
+    assert "save the file with the UTF-8 encoding" in capsys.readouterr().err
+
+
+def test_unreadable_catalogue_is_a_clear_problem(tmp_path: Path) -> None:
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(tmp_path)  # a folder, not a file
+    assert "cannot read" in caught.value.problems[0]

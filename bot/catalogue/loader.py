@@ -50,6 +50,11 @@ def load_catalogue(path: Path | str = DEFAULT_CATALOGUE) -> CatalogueIndex:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
     except OSError as exc:
         raise CatalogueError(path, [f"{path}: cannot read: {exc.strerror or exc}"]) from exc
+    except UnicodeDecodeError as exc:  # e.g. saved from Excel or Notepad as Latin-1 / UTF-16
+        line = exc.object[:exc.start].count(b"\n") + 1
+        raise CatalogueError(path, [(
+            f"{path}: not UTF-8 text: byte 0x{exc.object[exc.start]:02x} on line {line} cannot be "
+            "read; save the file with the UTF-8 encoding")]) from exc
     except yaml.YAMLError as exc:
         raise CatalogueError(path, [f"{path}: not valid YAML: {exc}"]) from exc
     index = validate_data(raw, path)

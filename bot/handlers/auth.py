@@ -40,7 +40,9 @@ async def authorize(update: Update, context: KotobotContext) -> None:
 def _is_open(update: Update) -> bool:
     message = update.message
     if message and message.text:
-        command = message.text.split()[0].split("@")[0].lower()
-        return command in OPEN_COMMANDS
+        # str.split() also splits on "\x1e" or "\u2028", so a text of only such characters
+        # has no first word at all
+        words = message.text.split(maxsplit=1)
+        return bool(words) and words[0].split("@")[0].lower() in OPEN_COMMANDS
     query = update.callback_query
     return bool(query and query.data and query.data.startswith((callbacks.LANGUAGE + ":", FORGET + ":")))

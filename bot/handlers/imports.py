@@ -92,7 +92,8 @@ async def document_message(update: Update, context: KotobotContext) -> None:
         markup = InlineKeyboardMarkup([[
             InlineKeyboardButton("📥 " + _("Import"), callback_data=pack(IMPORT_BUTTON, pending, "i")),
             InlineKeyboardButton(_("Cancel"), callback_data=pack(IMPORT_BUTTON, pending, "c"))]])
-    await message.reply_text(preview_text(preview, file_name, services.catalogue, tr),
+    # the words are plain text, shared with `kotobot import`; here they are parsed as HTML
+    await message.reply_text(escape(preview_text(preview, file_name, services.catalogue, tr)),
                              reply_markup=markup)
 
 
@@ -129,8 +130,8 @@ async def import_button(update: Update, context: KotobotContext) -> None:
                                                           services.catalogue, tr))
         return
     await services.imports.drop_pending(pending.id)
-    await query.message.reply_text(applied_text(counts, pending.file_name, pending.year,
-                                                services.catalogue, tr))
+    await query.message.reply_text(escape(applied_text(counts, pending.file_name, pending.year,
+                                                       services.catalogue, tr)))
     if services.scheduling is not None and pending.payload.get("creates_round"):
         await services.scheduling.reschedule()
 
@@ -150,7 +151,7 @@ async def export_template(message: Message, context: KotobotContext, args: list[
         return
     unit_id = args[1].lower() if len(args) > 1 else None
     if unit_id is not None and unit_id not in index.units:
-        await message.reply_text(_("Unknown unit “{unit}”.").format(unit=unit_id))
+        await message.reply_text(_("Unknown unit “{unit}”.").format(unit=escape(unit_id)))
         return
     rows = await services.imports.form(year, unit_id)
     if not rows or not index.programme.covers(year):

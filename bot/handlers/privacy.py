@@ -80,7 +80,8 @@ def _confirmation(tr: Translator, person: Person, own: bool) -> tuple[str, Inlin
     else:
         text = _("This erases the personal data of {name}: their Telegram id, name and language "
                  "are removed, and their roles end. Their answers stay with the unit, without a "
-                 "name. This cannot be undone. Erase?").format(name=person.name or person.telegram_id)
+                 "name. This cannot be undone. Erase?").format(
+            name=escape(person.name or str(person.telegram_id)))
         yes, no = _("Yes, erase"), _("No")
     return text, InlineKeyboardMarkup([[
         InlineKeyboardButton(yes, callback_data=f"{FORGET}:{person.id}:yes"),
