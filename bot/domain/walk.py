@@ -2,7 +2,8 @@
 
 For a unit's due measures the walk is: for each measure, its status, then each indicator
 field not asked yet in this walk (a shared cell is asked once, at the first measure that
-uses it), then an optional comment. The walk is recomputed from the catalogue whenever it
+uses it), then an optional comment. The comment step is not walked into: it is reached by
+its own "Add a comment" button, so a busy person is not asked seven times. The walk is recomputed from the catalogue whenever it
 is needed, so nothing about it has to survive a restart except the answers themselves and
 the key of the step a person is at.
 """
@@ -35,6 +36,9 @@ class Step:
     measure_no: int  # 1-based position among the due measures (the "3/12" header)
     due: DueMeasure
     field: IndicatorField | None = None
+    users: tuple[int, ...] = ()
+    """For a field: the numbers of every due measure whose indicator has it (a shared cell is
+    asked once, under the first, and shown under the others)."""
 
     @property
     def check(self) -> str:
@@ -74,6 +78,12 @@ class Step:
 def build_walk(index: CatalogueIndex, due: Sequence[DueMeasure]) -> list[Step]:
     steps: list[Step] = []
     asked: set[str] = set()
+    users: dict[str, list[int]] = {}
+    for number, item in enumerate(due, start=1):
+        for ref in item.entry.measure.indicators:
+            for field in index.indicators[ref].fields:
+                if number not in users.setdefault(field.id, []):
+                    users[field.id].append(number)
     for number, item in enumerate(due, start=1):
         measure = item.entry.measure
         steps.append(Step(StepKind.STATUS, status_key(measure.id), number, item))
@@ -82,7 +92,8 @@ def build_walk(index: CatalogueIndex, due: Sequence[DueMeasure]) -> list[Step]:
                 if field.id in asked:
                     continue
                 asked.add(field.id)
-                steps.append(Step(StepKind.FIELD, field_key(field.id), number, item, field))
+                steps.append(Step(StepKind.FIELD, field_key(field.id), number, item, field,
+                                  tuple(users[field.id])))
         steps.append(Step(StepKind.COMMENT, comment_key(measure.id), number, item))
     return steps
 
