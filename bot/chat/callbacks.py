@@ -84,10 +84,11 @@ def position_of(token: str) -> int:
 
 # Prefixes, one per kind of button. Kept to one letter: every byte counts.
 LANGUAGE = "l"  # l:<lang>
-ANSWER = "a"  # a:<year>:<unit>:<step>:<check>:<value>
-NAVIGATE = "n"  # n:<year>:<unit>:<step>:<check>:<back|skip>
+ANSWER = "a"  # a:<year>:<unit>:<step>:<check>:<value|#number|draft>
+NAVIGATE = "n"  # n:<year>:<unit>:<step>:<check>:<back|skip|here>
+FIX = "f"  # f:<year>:<unit>:<step>:<check>: that step, then back to the review
 START_REPORT = "u"  # u:<year>:<unit>
-REVIEW = "r"  # r:<year>:<unit>:<submit|missing|restart>
+REVIEW = "r"  # r:<year>:<unit>:<submit|missing|restart|show>
 INVITE = "i"  # i:<unit> or i:council
 REMOVE_CONTACT = "x"  # x:<person id>:<unit>
 NUDGE_ALL = "m"  # m:<year>

@@ -36,6 +36,7 @@ class Step:
     measure_no: int  # 1-based position among the due measures (the "3/12" header)
     due: DueMeasure
     field: IndicatorField | None = None
+    field_no: int = 0  # for a field: its place among the measure's questions (1, 2, …)
     users: tuple[int, ...] = ()
     """For a field: the numbers of every due measure whose indicator has it (a shared cell is
     asked once, under the first, and shown under the others)."""
@@ -87,13 +88,15 @@ def build_walk(index: CatalogueIndex, due: Sequence[DueMeasure]) -> list[Step]:
     for number, item in enumerate(due, start=1):
         measure = item.entry.measure
         steps.append(Step(StepKind.STATUS, status_key(measure.id), number, item))
+        field_no = 0
         for ref in measure.indicators:
             for field in index.indicators[ref].fields:
                 if field.id in asked:
                     continue
                 asked.add(field.id)
+                field_no += 1
                 steps.append(Step(StepKind.FIELD, field_key(field.id), number, item, field,
-                                  tuple(users[field.id])))
+                                  field_no, tuple(users[field.id])))
         steps.append(Step(StepKind.COMMENT, comment_key(measure.id), number, item))
     return steps
 
