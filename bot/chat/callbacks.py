@@ -86,7 +86,7 @@ def position_of(token: str) -> int:
 LANGUAGE = "l"  # l:<lang>
 ANSWER = "a"  # a:<year>:<unit>:<step>:<check>:<value|#number|draft>
 NAVIGATE = "n"  # n:<year>:<unit>:<step>:<check>:<back|skip|here>
-FIX = "f"  # f:<year>:<unit>:<step>:<check>: that step, then back to the review
+FIX = "e"  # e:<year>:<unit>:<step>:<check>: that step, then back to the review
 START_REPORT = "u"  # u:<year>:<unit>
 REVIEW = "r"  # r:<year>:<unit>:<submit|missing|restart|show>
 INVITE = "i"  # i:<unit> or i:council

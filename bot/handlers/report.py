@@ -217,8 +217,7 @@ async def answer_button(update: Update, context: KotobotContext) -> None:
             await show_step(query.message, context, report, target, linear=linear,
                             returning=returning)
         await query.answer()
-        if value != "here":
-            await drop_keyboard(query.message)
+        await drop_keyboard(query.message)
         return
     if value == "draft":
         stored = _draft_value(step, session.draft if mine and session else None)
