@@ -60,8 +60,8 @@ async def test_a_correction_typed_after_an_answer_is_offered_back(tg: FakeTelegr
                                                                   database: Path) -> None:
     await open_round(tg)
     contact = await join(tg, 20, "welcome-office")
-    step = await press(tg, contact, await say(tg, contact, "/report"), "In progress")
-    step = await say(tg, contact, "4")
+    await press(tg, contact, await say(tg, contact, "/report"), "In progress")
+    await say(tg, contact, "4")
     status = await say(tg, contact, "1")  # the next measure's status is on screen now
     assert "What is the status" in status.plain
     offer = await say(tg, contact, "12")  # "oops, 12"
@@ -163,8 +163,8 @@ async def test_yes_typed_in_swedish_answers_a_yes_no_question(tg: FakeTelegram, 
 async def test_a_long_text_is_kept_whole(tg: FakeTelegram, bot: object, database: Path) -> None:
     await open_round(tg)
     contact = await join(tg, 20, "welcome-steps")
-    step = await press(tg, contact, await say(tg, contact, "/report"), "In progress")
-    step = await say(tg, contact, "3")
+    await press(tg, contact, await say(tg, contact, "/report"), "In progress")
+    await say(tg, contact, "3")
     text = ("We met every family twice. " * 120)[:3000]
     review = await say(tg, contact, text)
     assert is_review(review) and "…" in review.plain

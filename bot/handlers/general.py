@@ -11,10 +11,10 @@ from bot.catalogue.models import Text
 from bot.chat import callbacks
 from bot.chat.callbacks import BadCallback
 from bot.chat.keyboards import language_keyboard, start_report_keyboard
+from bot.chat.views import short_question
 from bot.domain.access import Viewer
 from bot.domain.invitations import InvitationProblem, check_invitation
 from bot.domain.records import Role
-from bot.chat.views import short_question
 from bot.domain.reporting import NotAllowed, Refusal
 from bot.domain.walk import position_of
 from bot.handlers.common import button_guard, refuse

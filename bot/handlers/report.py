@@ -17,9 +17,9 @@ from typing import Any
 from telegram import Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
+from bot.catalogue.models import IndicatorKind
 from bot.chat import callbacks
 from bot.chat.callbacks import BadCallback, UnitRef
-from bot.catalogue.models import IndicatorKind
 from bot.chat.keyboards import review_keyboard, step_keyboard, unit_choice_keyboard
 from bot.chat.views import answered_line, review_blocks, step_text
 from bot.domain.answers import (

@@ -10,6 +10,7 @@ last received (the session's confirmed step), and an offered text waits in the s
 from __future__ import annotations
 
 from html import escape
+
 from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot.catalogue.models import IndicatorKind
