@@ -103,6 +103,20 @@ async def test_status_then_a_typed_answer_lands_on_the_question_after_one_tap(
     assert question.message_id != saved.message_id
 
 
+async def test_an_older_offer_cannot_save_a_newer_text(tg: FakeTelegram, bot: object,
+                                                       database: Path) -> None:
+    await open_round(tg)
+    contact = await join(tg, 20, "employment-services")
+    await press(tg, contact, await say(tg, contact, "/report"), "Done")
+    await say(tg, contact, "/help")
+    first = await say(tg, contact, "5")
+    second = await say(tg, contact, "6")
+    await tg.press(contact, first, "✅ Save it")
+    assert "no longer valid" in (await tg.next_reply(contact)).plain
+    saved = await press(tg, contact, second, "✅ Save it")
+    assert "✓ Saved: 6" in saved.plain and stored(database, "field:") == [6]
+
+
 async def test_language_mid_report_keeps_the_place(tg: FakeTelegram, bot: object,
                                                    database: Path) -> None:
     await open_round(tg)

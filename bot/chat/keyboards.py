@@ -76,13 +76,15 @@ def choose_number_keyboard(index: CatalogueIndex, tr: Translator, year: int, uni
 
 
 def offer_keyboard(index: CatalogueIndex, tr: Translator, year: int, unit_id: str,
-                   position: int, step: Step, here: tuple[int, Step] | None) -> InlineKeyboardMarkup:
+                   position: int, step: Step, here: tuple[int, Step] | None,
+                   draft: str) -> InlineKeyboardMarkup:
     """Under a typed text offered back: save it as the answer to `step`, or show `here`
-    (the question on screen) again."""
+    (the question on screen) again. The button names the kept text by a checksum, so an
+    older offer cannot save a newer text."""
     _ = tr.gettext
     unit = UnitRef(unit_id).encode(index)
     rows = [[InlineKeyboardButton(_("✅ Save it"), callback_data=pack(
-        callbacks.ANSWER, year, unit, position, step.check, "draft"))]]
+        callbacks.ANSWER, year, unit, position, step.check, callbacks.draft_token(draft)))]]
     if here is not None:
         rows.append([continue_button(index, tr, year, unit_id, here)])
     return InlineKeyboardMarkup(rows)

@@ -219,10 +219,11 @@ async def answer_button(update: Update, context: KotobotContext) -> None:
         await query.answer()
         await drop_keyboard(query.message)
         return
-    if value == "draft":
-        stored = _draft_value(step, session.draft if mine and session else None)
-        if stored is None:
+    if value.startswith("~"):
+        draft = session.draft if mine and session else None
+        if draft is None or callbacks.draft_token(draft) != value:
             raise BadCallback(value)  # the offer was settled, or replaced by a newer one
+        stored = _draft_value(step, draft)
     else:
         stored = _button_value(step, value, report)
     if stored is None:

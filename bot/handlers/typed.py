@@ -120,7 +120,7 @@ async def _offer(message: Message, context: KotobotContext, report: UnitReport, 
     await message.reply_text(
         question.format(text=escape(shortened(text.strip())),
                         question=escape(short_question(index, tr, step))),
-        reply_markup=offer_keyboard(index, tr, year, unit, target, step, on_screen))
+        reply_markup=offer_keyboard(index, tr, year, unit, target, step, on_screen, text))
 
 
 async def _ask_which(message: Message, context: KotobotContext, report: UnitReport,
