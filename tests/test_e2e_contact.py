@@ -227,3 +227,21 @@ async def test_start_with_ones_own_used_link_says_already_a_contact(tg: FakeTele
     again = await say(tg, contact, f"/start {code}")
     assert "already a contact person for Green areas unit" in again.plain
     assert "new" not in again.plain
+
+
+async def test_a_number_typed_as_a_comment_is_offered_as_the_measures_number(
+        tg: FakeTelegram, bot: object, database: Path) -> None:
+    await open_round(tg)
+    contact = await join(tg, 20, "green-areas")
+    step = await press(tg, contact, await say(tg, contact, "/report"), "In progress")
+    step = await say(tg, contact, "4")
+    review = await say(tg, contact, "1")
+    assert is_review(review)
+    status = await press(tg, contact, review, "✏ 1 Status")
+    comment = await press(tg, contact, status, "💬 Add a comment to measure 1")
+    offer = await say(tg, contact, "12")
+    assert "Save “12” as the answer to the previous question" in offer.plain
+    back = await press(tg, contact, offer, "✅ Save it")
+    assert "✓ Saved: 12" in back.plain
+    assert 12 in stored(database, "field:") and stored(database, "comment:") == []
+    assert comment.message_id

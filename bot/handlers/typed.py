@@ -9,6 +9,7 @@ last received (the session's confirmed step), and an offered text waits in the s
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -24,6 +25,7 @@ from bot.handlers.report import read_typed, show_after, show_step
 from bot.services import KotobotContext
 
 PAUSED, STOPPED = 1, 2
+_NUMBER_ONLY = re.compile(r"\s*[+-]?\d[\d\s.,\u00a0\u202f]*%?\s*")
 
 
 async def typed_answer(update: Update, context: KotobotContext) -> bool:
@@ -59,6 +61,12 @@ async def typed_answer(update: Update, context: KotobotContext) -> bool:
     if session.paused == PAUSED:  # something came between: ask before filing it
         await _offer(message, context, report, position, message.text, position)
         return True
+    if step.kind is StepKind.COMMENT and _NUMBER_ONLY.fullmatch(message.text):
+        # a bare number is no comment: most likely it corrects the measure's last number
+        earlier = _previous_typed(report, position)
+        if earlier is not None and report.steps[earlier].numeric:
+            await _offer(message, context, report, earlier, message.text, position)
+            return True
     try:
         value = read_typed(step, message.text)
     except AmbiguousNumber as ambiguous:
