@@ -233,8 +233,8 @@ async def test_a_number_typed_as_a_comment_is_offered_as_the_measures_number(
         tg: FakeTelegram, bot: object, database: Path) -> None:
     await open_round(tg)
     contact = await join(tg, 20, "green-areas")
-    step = await press(tg, contact, await say(tg, contact, "/report"), "In progress")
-    step = await say(tg, contact, "4")
+    await press(tg, contact, await say(tg, contact, "/report"), "In progress")
+    await say(tg, contact, "4")
     review = await say(tg, contact, "1")
     assert is_review(review)
     status = await press(tg, contact, review, "✏ 1 Status")
