@@ -245,3 +245,15 @@ async def test_a_number_typed_as_a_comment_is_offered_as_the_measures_number(
     assert "✓ Saved: 12" in back.plain
     assert 12 in stored(database, "field:") and stored(database, "comment:") == []
     assert comment.message_id
+
+
+async def test_a_shared_indicator_shows_where_it_was_answered(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg)
+    contact = await join(tg, 20, "family-centre")
+    step = await say(tg, contact, "/report")
+    while "measure 3/3" not in step.plain:
+        step = await answer_in_english(tg, contact, step)
+    assert "(answered under measure 2): 12" in step.plain  # measure 3's status question
+    review = await until_review(tg, contact, step)
+    third = review.plain.split("\n3. ")[1]
+    assert "(answered under measure 2): 12" in third
