@@ -17,7 +17,17 @@ from enum import StrEnum
 
 from bot.catalogue.index import CatalogueIndex
 from bot.catalogue.models import IndicatorField, IndicatorKind
-from bot.domain.answers import CHOICES, Status, comment_key, field_key, status_key
+from bot.domain.answers import (
+    CHOICES,
+    InvalidAnswer,
+    Status,
+    comment_key,
+    field_key,
+    parse_number,
+    parse_text,
+    parse_yes_no,
+    status_key,
+)
 from bot.domain.due import DueMeasure
 
 STATUS_ORDER = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE, Status.ONGOING)
@@ -99,6 +109,21 @@ def build_walk(index: CatalogueIndex, due: Sequence[DueMeasure]) -> list[Step]:
                                   field_no, tuple(users[field.id])))
         steps.append(Step(StepKind.COMMENT, comment_key(measure.id), number, item))
     return steps
+
+
+def read_typed(step: Step, text: str) -> object:
+    """Typed text as an answer to `step`, or InvalidAnswer (`buttons` for a step answered
+    with buttons; a yes/no one also takes ja/nej/kyllä/ei/yes/no) or AmbiguousNumber."""
+    if step.numeric:
+        assert step.field is not None
+        return parse_number(text, step.field.kind)
+    if step.by_button:
+        if step.field is not None and step.field.kind is IndicatorKind.YESNO:
+            value = parse_yes_no(text)
+            if value is not None:
+                return value
+        raise InvalidAnswer("buttons")
+    return parse_text(text)
 
 
 def position_of(steps: Sequence[Step], key: str) -> int | None:

@@ -17,21 +17,13 @@ from typing import Any
 from telegram import Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
-from bot.catalogue.models import IndicatorKind
 from bot.chat import callbacks
 from bot.chat.callbacks import BadCallback, UnitRef
 from bot.chat.keyboards import review_keyboard, step_keyboard, unit_choice_keyboard
 from bot.chat.views import answered_line, review_blocks, step_text
-from bot.domain.answers import (
-    AmbiguousNumber,
-    InvalidAnswer,
-    check_number,
-    parse_number,
-    parse_text,
-    parse_yes_no,
-)
+from bot.domain.answers import AmbiguousNumber, InvalidAnswer, check_number
 from bot.domain.reporting import NotAllowed, Outcome, UnitReport
-from bot.domain.walk import Step, StepKind, position_of
+from bot.domain.walk import Step, StepKind, position_of, read_typed
 from bot.handlers.common import button_guard, refuse, send_blocks
 from bot.services import KotobotContext
 from bot.wording.labels import unit_name
@@ -258,20 +250,6 @@ def _draft_value(step: Step, draft: str | None) -> Any:
         return read_typed(step, draft)
     except (InvalidAnswer, AmbiguousNumber):
         return None
-
-
-def read_typed(step: Step, text: str) -> Any:
-    """Typed text as an answer to `step`: InvalidAnswer/AmbiguousNumber, or the value."""
-    if step.numeric:
-        assert step.field is not None
-        return parse_number(text, step.field.kind)
-    if step.by_button:
-        if step.field is not None and step.field.kind is IndicatorKind.YESNO:
-            value = parse_yes_no(text)
-            if value is not None:
-                return value
-        raise InvalidAnswer("buttons")
-    return parse_text(text)
 
 
 async def drop_keyboard(message: Message, note: str = "") -> None:

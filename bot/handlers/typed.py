@@ -19,9 +19,9 @@ from bot.chat.keyboards import choose_number_keyboard, continue_button, offer_ke
 from bot.chat.views import short_question, shortened
 from bot.domain.answers import AmbiguousNumber, InvalidAnswer
 from bot.domain.reporting import NotAllowed, UnitReport
-from bot.domain.walk import Step, StepKind, position_of
+from bot.domain.walk import Step, StepKind, position_of, read_typed
 from bot.handlers.common import refuse
-from bot.handlers.report import read_typed, show_after, show_step
+from bot.handlers.report import show_after, show_step
 from bot.services import KotobotContext
 
 PAUSED, STOPPED = 1, 2
