@@ -11,7 +11,7 @@ from pathlib import Path
 from fake_telegram import BotMessage, FakeTelegram, FakeUser
 from harness import COORDINATOR_ID, Clock, press, say
 from test_e2e_people import invite
-from test_e2e_report import answer_in_english, is_review, join, open_round
+from test_e2e_report import TYPE_NUMBER, answer_in_english, is_review, join, open_round
 
 from bot.i18n import Translators
 
@@ -257,3 +257,20 @@ async def test_a_shared_indicator_shows_where_it_was_answered(tg: FakeTelegram, 
     review = await until_review(tg, contact, step)
     third = review.plain.split("\n3. ")[1]
     assert "(answered under measure 2): 12" in third
+
+
+async def test_skip_and_back_pass_over_comments_and_a_comment_leads_back_to_its_measure(
+        tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg)
+    contact = await join(tg, 20, "welcome-office")
+    status = await say(tg, contact, "/report")
+    comment = await press(tg, contact, status, "💬 Add a comment to measure 1")
+    after = await say(tg, contact, "Waiting for funding.")
+    assert "measure 1/3" in after.plain and "What is the status" in after.plain
+    step = await press(tg, contact, after, "In progress")
+    step = await press(tg, contact, step, "Skip ➡")  # the first count
+    step = await press(tg, contact, step, "Skip ➡")  # the second: on to measure 2, no comment
+    assert "measure 2/3" in step.plain and "What is the status" in step.plain
+    back = await press(tg, contact, step, "⬅ Back")
+    assert "measure 1/3" in back.plain and TYPE_NUMBER in back.plain
+    assert comment.message_id

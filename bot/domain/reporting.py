@@ -110,6 +110,22 @@ class UnitReport:
         """The position of a measure's first step (its status)."""
         return next(p for p, step in enumerate(self.steps) if step.measure_no == measure_no)
 
+    def neighbour(self, position: int, direction: int) -> int | None:
+        """⬅ Back / Skip ➡: the nearest step that applies before (-1) or after (+1), answered
+        or not; None past either end."""
+        position += direction
+        while 0 <= position < len(self.steps):
+            if self.applies(position):
+                return position
+            position += direction
+        return None
+
+    def after_comment(self, position: int) -> int | None:
+        """Where a comment leads: the first unanswered step from its measure's start (the
+        comment may have been opened from a question not answered yet)."""
+        start = self.measure_start(self.steps[position].measure_no)
+        return self.next_after(start - 1 if start else None)
+
 
 def not_applicable(steps: list[Step], answers: Mapping[str, Any]) -> set[str]:
     """Keys of indicator fields that do not apply: every measure asking them is marked "not
@@ -208,7 +224,12 @@ class Reporting:
         answer = Answer(report.round.year, report.unit_id, step.key, value, viewer.person.id,
                         now, is_late(report.round, now, self.tz))
         after = replace(report, answers={**report.answers, step.key: answer})
-        following = None if returning else after.next_after(position, linear)
+        if returning:
+            following = None
+        elif step.kind is StepKind.COMMENT and not linear:
+            following = after.after_comment(position)
+        else:
+            following = after.next_after(position, linear)
         changed = await self.store.record_answer(
             report.round.year, report.unit_id, step.key, value, viewer.person.id, now,
             answer.late, after.steps[following].key if following is not None else None)

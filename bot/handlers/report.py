@@ -200,10 +200,13 @@ async def answer_button(update: Update, context: KotobotContext) -> None:
     linear = bool(mine and session and session.linear)
     returning = bool(mine and session and session.returning)
     if prefix == callbacks.NAVIGATE:
-        if value not in ("back", "skip", "here") or (value == "back" and position == 0):
+        if value not in ("back", "skip", "here"):
             raise BadCallback(value)
-        target = {"back": position - 1, "skip": position + 1, "here": position}[value]
-        if target >= len(report.steps) or (value == "skip" and returning):
+        target = position if value == "here" else report.neighbour(
+            position, -1 if value == "back" else 1)
+        if value == "back" and target is None:
+            raise BadCallback(value)
+        if target is None or (value == "skip" and returning):
             await show_review(query.message, context, report)
         else:
             await show_step(query.message, context, report, target, linear=linear,
