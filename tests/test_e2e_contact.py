@@ -157,6 +157,7 @@ async def test_a_measure_not_started_asks_no_indicator(tg: FakeTelegram, bot: ob
     review = await press(tg, contact, await say(tg, contact, "/report"), "Not started")
     assert is_review(review) and "Every question is answered" in review.plain
     assert "not applicable" in review.plain
+    assert "Comment" not in review.plain and "no comment" not in review.plain  # none given
     assert stored(database, "field:") == []  # not stored as zero
 
 
