@@ -6,12 +6,13 @@ stale, and the bot refuses to start when a catalogue is missing or has untransla
 fuzzy entries, because babel's `Translations.load` would otherwise fall back silently to
 the English message ids.
 
-Dates and numbers are formatted with babel for the person's locale: Finnish `31.1.2027`,
-Swedish `2027-01-31`, English `31 Jan 2027`.
+Dates and numbers are formatted with babel for the person's locale, CLDR's Finland formats:
+Finnish (`fi_FI`) and Swedish (`sv_FI`) `31.1.2027`, English `31 Jan 2027`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -30,7 +31,15 @@ DOMAIN = "kotobot"
 DEFAULT_LANGUAGE = "fi"
 
 _BABEL_LOCALE = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
-_DATE_FORMAT = {"fi": "d.M.yyyy", "sv": "yyyy-MM-dd", "en": "d MMM yyyy"}
+_DATE_FORMAT = {"fi": "d.M.yyyy", "sv": "d.M.yyyy", "en": "d MMM yyyy"}
+"""CLDR's short dates for fi_FI and sv_FI (both d.M.y, as Finland writes them); English
+spells the month out, so 1/2 never reads as January or February depending on the reader."""
+
+_HYPHENATED = {"sv": re.compile(r"(?<=[a-zåäö]{5}s)-(?=[a-zåäö]{4})")}
+"""Words the printed layout split at a compound's joint ("Verksamhets-modell",
+"organisations-fältet"): joined when shown. Only Swedish's joint -s-, which no real
+hyphenated word in the catalogue has."""
+_LINE_BREAK_HYPHEN = re.compile(r"(?<=\w)-\n(?=\w)")
 
 
 def N_(message: str) -> str:
@@ -87,8 +96,11 @@ class Translator:
         return self.translations.ngettext(singular, plural, n)
 
     def text(self, text: Text) -> str:
-        """A catalogue text in this language (official FI/SV, our English)."""
-        return text.get(self.lang)
+        """A catalogue text in this language (official FI/SV, our English), with the printed
+        layout's hyphenation joined."""
+        shown = _LINE_BREAK_HYPHEN.sub("", text.get(self.lang))
+        pattern = _HYPHENATED.get(self.lang)
+        return pattern.sub("", shown) if pattern else shown
 
     @property
     def locale(self) -> Locale:

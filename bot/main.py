@@ -3,8 +3,8 @@ registers every handler in explicit groups (authorization first).
 
 Group -2  log context: later log lines carry the update's id and chat id (no names).
 Group -1  authorization: who is asking; stops unregistered people.
-Group  0  report housekeeping: any other command pauses the guided report, so a chatty
-          message typed after /status or /help is not saved as an answer.
+Group  0  report housekeeping: any other command pauses the guided report (its place is
+          kept), so a message typed after /status or /help is offered back, not filed unasked.
 Group  1  commands, buttons and typed answers; unknown commands and buttons last.
 """
 
@@ -170,6 +170,7 @@ def _add_handlers(application: Application) -> None:
         callbacks.NAVIGATE: report.answer_button,
         callbacks.START_REPORT: report.start_report_button,
         callbacks.REVIEW: review.review_button,
+        callbacks.FIX: review.fix_button,
         callbacks.INVITE: admin.invite_button,
         callbacks.REMOVE_CONTACT: admin.remove_contact_button,
         callbacks.NUDGE_ALL: reminding.nudge_button,

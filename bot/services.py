@@ -126,7 +126,8 @@ class Services:
         """Remind every pending unit's contacts; the coordinator hears once of anyone who
         has blocked the bot."""
         result = await remind(self.reporting, self.storage, self.outreach, round_, step_key, kind,
-                              reminder_composer(self.catalogue, self.translators, round_, kind),
+                              reminder_composer(self.catalogue, self.translators, round_, kind,
+                                                self.clock().astimezone(self.settings.tz).date()),
                               self.settings.tz, also_claims, progress)
         for person in result.newly_blocked:
             await self.tell_blocked(person.name or str(person.telegram_id))

@@ -9,9 +9,11 @@ from bot.domain.answers import (
     MAX_COUNT,
     MAX_NUMBER,
     MAX_TEXT_LENGTH,
+    AmbiguousNumber,
     InvalidAnswer,
     parse_number,
     parse_text,
+    parse_yes_no,
 )
 
 COUNT, NUMBER, PERCENT = IndicatorKind.COUNT, IndicatorKind.NUMBER, IndicatorKind.PERCENT
@@ -110,6 +112,40 @@ def test_a_percent_sign_is_not_accepted_for_a_count() -> None:
 
 def test_an_absurdly_long_count_is_too_large_not_fractional() -> None:
     assert reason("9" * 400, COUNT) == "too_large"
+
+
+@pytest.mark.parametrize("text", ["1,000", "1.000", "1 000", "1\u00a0000", "1\u202f000",
+                                  "1\u2009000"])
+def test_a_thousand_in_a_count_is_a_thousand_however_grouped(text: str) -> None:
+    assert parse_number(text, COUNT) == 1000
+
+
+@pytest.mark.parametrize("text, expected", [("1.000.000", 1_000_000), ("1,000.5", 1000.5),
+                                            ("1.000,5", 1000.5), ("0,500", 0.5)])
+def test_unambiguous_grouping_and_decimals(text: str, expected: float) -> None:
+    assert parse_number(text, NUMBER) == expected
+
+
+@pytest.mark.parametrize("text, readings", [("1,000", (1000, 1)), ("12.500", (12500, 12.5))])
+def test_a_decimal_field_asks_when_the_digits_read_two_ways(text: str, readings: tuple) -> None:
+    with pytest.raises(AmbiguousNumber) as caught:
+        parse_number(text, NUMBER)
+    assert caught.value.readings == readings
+
+
+def test_a_percentage_over_100_is_not_a_reading() -> None:
+    assert parse_number("1,000", PERCENT) == 1
+
+
+def test_a_space_that_does_not_group_thousands_is_not_a_number() -> None:
+    assert reason("12 5", COUNT) == "not_a_number"
+
+
+@pytest.mark.parametrize("text, value", [("ja", "yes"), ("Kyllä", "yes"), ("yes.", "yes"),
+                                         ("nej", "no"), ("EI", "no"), ("no", "no"),
+                                         ("kanske", None)])
+def test_yes_and_no_typed_in_any_language(text: str, value: str | None) -> None:
+    assert parse_yes_no(text) == value
 
 
 # text ----------------------------------------------------------------------------------

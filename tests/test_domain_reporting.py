@@ -294,3 +294,67 @@ async def test_a_unit_with_all_measures_done_earlier_is_not_pending(reporting, s
                                   contact.person.id, START, False)
     assert finished not in await reporting.pending_units(await storage.round(YEAR))
 
+
+
+# the walk: comments by button, measures not started, fixing one answer ---------------------
+
+async def test_the_walk_never_steps_into_a_comment(reporting, storage, contact) -> None:
+    await open_round(storage)
+    report = await reporting.report(UNIT, await storage.round(YEAR))
+    walked, position = [], report.next_after(None)
+    while position is not None:
+        walked.append(report.steps[position].kind)
+        position = report.next_after(position, linear=True)
+    assert StepKind.COMMENT not in walked
+    assert len(walked) == len(report.required)
+
+
+async def test_a_measure_not_started_asks_no_indicator_and_owes_none(reporting, storage,
+                                                                      contact) -> None:
+    await open_round(storage)
+    round_ = await storage.round(YEAR)
+    report = await reporting.report(UNIT, round_)
+    status = report.steps[0]
+    await record(reporting, contact, UNIT, YEAR, status, Status.NOT_STARTED.value)
+    report = await reporting.report(UNIT, round_)
+    skipped = [s for s in report.steps if s.kind is StepKind.FIELD and s.measure_no == 1]
+    assert skipped and all(s not in report.required for s in skipped)
+    following = report.next_after(0)
+    assert following is not None and report.steps[following].measure_no == 2
+    owed = (await reporting.owed(round_))[UNIT]
+    assert owed.asked == len(report.required) and owed.answered == 1
+    assert (await storage.answers(YEAR, UNIT)).keys() == {status.key}  # nothing stored as zero
+
+
+async def test_an_answer_while_fixing_returns_to_the_review(reporting, storage, contact) -> None:
+    await open_round(storage)
+    report = await reporting.open_report(contact, UNIT, YEAR)
+    outcome = await reporting.answer(contact, report, 0, "done", returning=True)
+    assert outcome.next is None
+    assert await reporting.where(contact) is None  # the review follows: no step is waiting
+
+
+async def test_a_shared_field_knows_every_measure_that_uses_it(index) -> None:
+    from bot.domain.due import due_measures
+    from bot.domain.walk import build_walk
+
+    steps = build_walk(index, due_measures(index, "wellbeing-services", YEAR, {}))
+    shared = [s for s in steps if s.kind is StepKind.FIELD and len(s.users) > 1]
+    assert shared and all(s.users[0] == s.measure_no for s in shared)
+    numbers = [(s.measure_no, s.field_no) for s in steps if s.kind is StepKind.FIELD]
+    assert numbers[:2] == [(1, 1), (1, 2)]
+
+
+async def test_a_paused_report_keeps_its_place_and_its_draft(reporting, storage, contact) -> None:
+    await open_round(storage)
+    report = await reporting.open_report(contact, UNIT, YEAR)
+    await reporting.about_to_show(contact, report, 1)
+    await reporting.shown(contact, report, 1, 77)
+    await reporting.pause(contact)
+    await reporting.keep_draft(contact, "12")
+    session = await reporting.where(contact)
+    assert session is not None and session.paused == 1 and session.draft == "12"
+    assert session.step_key == report.steps[1].key
+    await reporting.about_to_show(contact, report, 2)  # a new question settles both
+    session = await reporting.where(contact)
+    assert session is not None and session.paused == 0 and session.draft is None

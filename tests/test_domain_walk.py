@@ -139,3 +139,24 @@ def test_position_of_finds_a_step_by_its_key(walk) -> None:
     assert position_of(walk, walk[0].key) == 0
     assert position_of(walk, walk[-1].key) == len(walk) - 1
     assert position_of(walk, "status:no-such-measure") is None
+
+
+def test_typed_text_is_read_by_the_kind_of_step() -> None:
+    from bot.catalogue.loader import load_catalogue
+    from bot.domain.answers import InvalidAnswer
+    from bot.domain.due import due_measures
+    from bot.domain.walk import build_walk, read_typed
+
+    index = load_catalogue()
+    steps = build_walk(index, due_measures(index, "reception-centre", 2026, {}))
+    status, yes_no, count = steps[0], steps[1], steps[4]
+    assert yes_no.field is not None and yes_no.field.kind.value == "yesno"
+    assert read_typed(yes_no, "Kyllä") == "yes" and read_typed(yes_no, "nej") == "no"
+    assert read_typed(count, "1,000") == 1000
+    for step, text in ((status, "done"), (yes_no, "maybe")):
+        try:
+            read_typed(step, text)
+        except InvalidAnswer as problem:
+            assert problem.reason == "buttons"
+        else:
+            raise AssertionError(text)

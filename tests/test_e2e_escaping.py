@@ -31,7 +31,7 @@ async def test_erasing_a_removed_contact_named_in_html_shows_the_name(
     question = await press(tg, coordinator, removal, button)  # removing asks first
     assert "Eve & <Mallory>" in question.plain, (question.plain, question.button_texts())
     removed = await press(tg, coordinator, question,
-                          [t for t in question.button_texts() if t.startswith("✅")][0])
+                          next(t for t in question.button_texts() if t.startswith("✅")))
     assert "Eve & <Mallory>" in removed.plain
     confirm = await press(tg, coordinator, removed, removed.button_texts()[0])
     assert "Eve & <Mallory>" in confirm.plain and SORRY not in confirm.plain, confirm.plain

@@ -78,7 +78,7 @@ async def test_ladder_step_reminds_each_contact_once_in_their_language(
     assert "Welcome Office" in english.plain and "31 Jan 2027" in english.plain
     assert english.button_texts() == ["Start the report"]
     swedish = await tg.next_reply(services_sv)
-    assert "Sysselsättningsservicen" in swedish.plain and "2027-01-31" in swedish.plain
+    assert "Sysselsättningsservicen" in swedish.plain and "31.1.2027" in swedish.plain
     no_contact = await tg.next_reply(coordinator)  # how many units nobody could be reminded for
     assert "26 yksiköllä" in no_contact.plain and "/people" in no_contact.plain
     await tick(bot)

@@ -24,3 +24,15 @@ def test_an_oversized_block_is_split_between_lines() -> None:
 def test_short_texts_stay_in_one_message() -> None:
     assert split_blocks(["a", "b"]) == ["a\n\nb"]
     assert split_blocks([]) == []
+
+
+def test_swedish_hyphenation_of_the_printed_layout_is_joined() -> None:
+    from bot.catalogue.models import Text
+    from bot.i18n import Translators
+
+    tr = Translators()["sv"]
+    text = Text(fi="Toiminta-malli", sv="Verksamhets-modell med organisations-fältet, 4-5 ggr, "
+                                        "Tiitus-applikationen", en="x")
+    assert tr.text(text) == ("Verksamhetsmodell med organisationsfältet, 4-5 ggr, "
+                             "Tiitus-applikationen")
+    assert Translators()["fi"].text(text) == "Toiminta-malli"  # a real Finnish hyphen stays

@@ -55,6 +55,11 @@ class UnitRef:
         return cls(unit_id)
 
 
+def draft_token(draft: str) -> str:
+    """The answer-button value that saves a kept draft: "~" and a checksum of its text."""
+    return f"~{_check(draft)}"
+
+
 def pack(*parts: object) -> str:
     data = ":".join(str(part) for part in parts)
     if len(data.encode()) > MAX_CALLBACK_BYTES:
@@ -84,10 +89,11 @@ def position_of(token: str) -> int:
 
 # Prefixes, one per kind of button. Kept to one letter: every byte counts.
 LANGUAGE = "l"  # l:<lang>
-ANSWER = "a"  # a:<year>:<unit>:<step>:<check>:<value>
-NAVIGATE = "n"  # n:<year>:<unit>:<step>:<check>:<back|skip>
+ANSWER = "a"  # a:<year>:<unit>:<step>:<check>:<value|#number|~draft check>
+NAVIGATE = "n"  # n:<year>:<unit>:<step>:<check>:<back|skip|here>
+FIX = "e"  # e:<year>:<unit>:<step>:<check>: that step, then back to the review
 START_REPORT = "u"  # u:<year>:<unit>
-REVIEW = "r"  # r:<year>:<unit>:<submit|missing|restart>
+REVIEW = "r"  # r:<year>:<unit>:<submit|missing|restart|show>
 INVITE = "i"  # i:<unit> or i:council
 REMOVE_CONTACT = "x"  # x:<person id>:<unit>
 NUDGE_ALL = "m"  # m:<year>

@@ -3,6 +3,7 @@ read a language from: each is written in the recipient's stored language."""
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 from bot.catalogue.index import CatalogueIndex
@@ -16,9 +17,13 @@ from bot.wording.labels import unit_name
 
 
 def reminder_text(index: CatalogueIndex, tr: Translator, round_: Round, unit_id: str,
-                  due_count: int, kind: ReminderKind, progress: tuple[int, int] = (0, 0)) -> str:
+                  due_count: int, kind: ReminderKind, progress: tuple[int, int] = (0, 0),
+                  today: date | None = None) -> str:
+    """A reminder that escalates: when the round opens, how many days are left (tomorrow,
+    in 7 days) before the deadline, and a distinct message once it has passed."""
     unit = escape(unit_name(index, unit_id, tr))
     deadline = tr.date(round_.deadline)
+    days = (round_.deadline - today).days if today is not None else None
     if kind is ReminderKind.OPENED:
         text = tr.ngettext(
             "📋 Reporting for {year} is open. <b>{unit}</b> has {count} measure to report. "
@@ -33,6 +38,25 @@ def reminder_text(index: CatalogueIndex, tr: Translator, round_: Round, unit_id:
             "⏰ The deadline {date} has passed and <b>{unit}</b> has not submitted its report for "
             "{year} yet: {count} measures are waiting. Please report as soon as you can.",
             due_count)
+    elif days is not None and days <= 0:
+        text = tr.ngettext(
+            "⚠️ Today is the deadline: <b>{unit}</b> has {count} measure to report for {year}.",
+            "⚠️ Today is the deadline: <b>{unit}</b> has {count} measures to report for {year}.",
+            due_count)
+    elif days == 1:
+        text = tr.ngettext(
+            "⚠️ The deadline is tomorrow, {date}: <b>{unit}</b> has {count} measure to report "
+            "for {year}.",
+            "⚠️ The deadline is tomorrow, {date}: <b>{unit}</b> has {count} measures to report "
+            "for {year}.",
+            due_count)
+    elif days is not None:
+        text = tr.ngettext(
+            "🔔 Reminder: <b>{unit}</b> has {count} measure to report for {year}. "
+            "The deadline is {date}, in {days} days.",
+            "🔔 Reminder: <b>{unit}</b> has {count} measures to report for {year}. "
+            "The deadline is {date}, in {days} days.",
+            due_count)
     else:
         text = tr.ngettext(
             "🔔 Reminder: <b>{unit}</b> has {count} measure to report for {year}. "
@@ -40,7 +64,7 @@ def reminder_text(index: CatalogueIndex, tr: Translator, round_: Round, unit_id:
             "🔔 Reminder: <b>{unit}</b> has {count} measures to report for {year}. "
             "The deadline is {date}.",
             due_count)
-    text = text.format(unit=unit, count=due_count, year=round_.year, date=deadline)
+    text = text.format(unit=unit, count=due_count, year=round_.year, date=deadline, days=days)
     answered, total = progress
     if answered and kind is not ReminderKind.OPENED:  # a busy person sees how little is left
         text += "\n" + tr.gettext("{answered} of {total} questions are already answered; the "
@@ -50,12 +74,14 @@ def reminder_text(index: CatalogueIndex, tr: Translator, round_: Round, unit_id:
 
 
 def reminder_composer(index: CatalogueIndex, translators: Translators, round_: Round,
-                      kind: ReminderKind) -> Compose:
+                      kind: ReminderKind, today: date | None = None) -> Compose:
     """The reminders of one fan-out, each in its recipient's language, with the button that
-    opens the report."""
+    opens the report ("Continue (5/12 answered)" once answers exist). `today` gives the
+    days left."""
     def compose(person: Person, unit_id: str, owed: Owed) -> Part:
         tr = translators[person.language]
-        return Part(reminder_text(index, tr, round_, unit_id, owed.measures, kind,
-                                  (owed.answered, owed.asked)),
-                    markup=start_report_keyboard(index, tr, round_.year, unit_id))
+        progress = (owed.answered, owed.asked)
+        return Part(reminder_text(index, tr, round_, unit_id, owed.measures, kind, progress,
+                                  today),
+                    markup=start_report_keyboard(index, tr, round_.year, unit_id, progress))
     return compose

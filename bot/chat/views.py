@@ -7,12 +7,13 @@ Long texts are built as blocks so they can be split between messages at block bo
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from html import escape
 from zoneinfo import ZoneInfo
 
 from bot.catalogue.index import CatalogueIndex
 from bot.catalogue.models import IndicatorKind
-from bot.domain.reporting import UnitReport
+from bot.domain.reporting import UnitReport, not_applicable
 from bot.domain.walk import Step, StepKind
 from bot.i18n import Translator
 from bot.wording.describe import schedule_label, target_label
@@ -43,6 +44,8 @@ def step_text(index: CatalogueIndex, tr: Translator, report: UnitReport, positio
         if step.due.carried_over:
             schedule += " · " + _("ended earlier: please report how it went")
         lines.append(schedule)
+    if first_of_measure:
+        lines += _shared_lines(index, tr, report, step.measure_no)
     lines.append("")
     if step.kind is StepKind.STATUS:
         lines.append(_("What is the status of this measure?"))
@@ -69,17 +72,54 @@ def step_text(index: CatalogueIndex, tr: Translator, report: UnitReport, positio
     previous = report.previous.get(step.key)
     if previous is not None and step.kind is not StepKind.COMMENT:
         lines.append(_("Last year ({year}): {value}").format(
-            year=previous.year, value=escape(value_label(step, previous.value, tr))))
+            year=previous.year, value=escape(shortened(value_label(step, previous.value, tr)))))
     current = report.answers.get(step.key)
     if current is not None:
         lines.append(_("Current answer: {value}").format(
-            value=escape(value_label(step, current.value, tr))))
+            value=escape(shortened(value_label(step, current.value, tr)))))
     return "\n".join(lines)
+
+
+def _shared_lines(index: CatalogueIndex, tr: Translator, report: UnitReport,
+                  measure_no: int) -> list[str]:
+    """Indicator questions this measure shares with an earlier one, where they were
+    answered: "Answered under measure 6: 14" (they are not asked twice)."""
+    _ = tr.gettext
+    lines = []
+    for step in report.steps:
+        if step.kind is StepKind.FIELD and step.measure_no != measure_no and measure_no in step.users:
+            assert step.field is not None
+            answer = report.answers.get(step.key)
+            shown = (escape(shortened(value_label(step, answer.value, tr))) if answer
+                     else _("— not answered"))
+            lines.append(_("{question} (answered under measure {number}): {value}").format(
+                question=escape(tr.text(step.field.question)), number=step.measure_no,
+                value=shown))
+    return lines
+
+
+SHORT = 300
+"""How much of a long typed text an echo or the review shows; the whole text is stored."""
+
+
+def shortened(text: str, limit: int = SHORT) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def short_question(index: CatalogueIndex, tr: Translator, step: Step) -> str:
+    """What a step asks, in a few words, for "Save … as the answer to: …?"."""
+    _ = tr.gettext
+    if step.kind is StepKind.STATUS:
+        return _("the status of measure {number}").format(number=step.measure_no)
+    if step.kind is StepKind.COMMENT:
+        return _("the comment on measure {number}").format(number=step.measure_no)
+    assert step.field is not None
+    return shortened(tr.text(step.field.question), 120)
 
 
 def answered_line(tr: Translator, step: Step, value: object) -> str:
     _ = tr.gettext
-    return _("✓ Saved: {value}").format(value=escape(value_label(step, value, tr)))
+    return _("✓ Saved: {value}").format(value=escape(shortened(value_label(step, value, tr))))
 
 
 def review_blocks(index: CatalogueIndex, tr: Translator, report: UnitReport,
@@ -102,16 +142,28 @@ def review_blocks(index: CatalogueIndex, tr: Translator, report: UnitReport,
     by_measure: dict[int, list[Step]] = {}
     for step in report.steps:
         by_measure.setdefault(step.measure_no, []).append(step)
+    skipped = not_applicable(report.steps, report.answers)
     for number, steps in by_measure.items():
         measure = steps[0].due.entry.measure
         lines = [f"<b>{number}. {escape(tr.text(measure.text))}</b>"]
         for step in steps:
             answer = report.answers.get(step.key)
-            if answer is None and step.kind is StepKind.COMMENT:
-                continue  # a comment is optional: no line for one not given
-            shown = escape(value_label(step, answer.value, tr)) if answer else _("— not answered")
+            if step.kind is StepKind.COMMENT:
+                if answer is not None and answer.value:  # optional: no line for none given
+                    lines.append(_("Comment: {comment}").format(
+                        comment=f"<i>{escape(shortened(str(answer.value)))}</i>"))
+                continue
+            if answer is not None:
+                shown = f"<b>{escape(shortened(value_label(step, answer.value, tr)))}</b>"
+            elif step.key in skipped:
+                shown = _("— not applicable (not started)")
+            else:
+                shown = _("— not answered")
             title = escape(_step_title(step, tr))
-            lines.append(f"{title} <b>{shown}</b>" if title.endswith("?") else f"{title}: <b>{shown}</b>")
+            if step.kind is StepKind.FIELD:  # the number its ✏ button carries
+                title = f"{step.measure_no}.{step.field_no} {title}"
+            lines.append(f"{title} {shown}" if title.endswith("?") else f"{title}: {shown}")
+        lines += _shared_lines(index, tr, report, number)
         blocks.append("\n".join(lines))
     return blocks
 
@@ -127,15 +179,20 @@ def _step_title(step: Step, tr: Translator) -> str:
 
 
 def status_blocks(index: CatalogueIndex, tr: Translator, reports: Iterable[UnitReport],
-                  tz: ZoneInfo) -> list[str]:
-    """/status: per unit, what is due, answered and missing, with the deadline."""
+                  tz: ZoneInfo, today: date | None = None) -> list[str]:
+    """/status: per unit, what is due, answered and missing, with the deadline (and, after
+    it, that the report is overdue)."""
     _ = tr.gettext
     blocks = []
     for report in reports:
         answered = report.answered_count
         lines = [_("<b>{unit}</b> · report {year}").format(
             unit=escape(unit_name(index, report.unit_id, tr)), year=report.round.year)]
-        lines.append(_("Deadline: {date}").format(date=tr.date(report.round.deadline)))
+        if today is not None and today > report.round.deadline and not report.submission:
+            lines.append(_("⏰ Deadline: {date} — the report is overdue.").format(
+                date=tr.date(report.round.deadline)))
+        else:
+            lines.append(_("Deadline: {date}").format(date=tr.date(report.round.deadline)))
         lines.append(tr.ngettext("{count} measure due", "{count} measures due",
                                  len(report.due)).format(count=len(report.due)))
         lines.append(_("Answered: {answered}/{total}").format(answered=answered,

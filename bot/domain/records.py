@@ -115,6 +115,11 @@ class Session:
     """The step about to be shown: set with the answer before the next question is sent and
     cleared when Telegram accepts it. While set, nobody knows which question is on screen
     (a crash or a failed send fell in between), so typed text is not taken as an answer."""
+    draft: str | None = None  # typed text offered back as an answer, kept until settled
+    returning: bool = False  # the next answer goes back to the review (fixing one answer)
+    paused: int = 0
+    """0: typed text answers the step on screen; 1: another command came between, so typed
+    text is offered back ("Save as the answer to …?"); 2: stopped with /cancel."""
 
 
 @dataclass(frozen=True)

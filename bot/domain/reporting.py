@@ -8,7 +8,7 @@ the unit's report once, and writes what belongs together in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from bot.catalogue.index import CatalogueIndex
 from bot.domain.access import Viewer
-from bot.domain.answers import comment_key, field_key, status_key
+from bot.domain.answers import Status, comment_key, field_key, status_key
 from bot.domain.due import DueMeasure, due_measures
 from bot.domain.ports import ReportStore
 from bot.domain.records import Answer, Round, Session, Submission
@@ -69,8 +69,11 @@ class UnitReport:
 
     @property
     def required(self) -> list[Step]:
-        """Every step but the comments, which are optional."""
-        return [step for step in self.steps if step.kind is not StepKind.COMMENT]
+        """Every step but the comments, which are optional, and the indicators of measures
+        not started, which do not apply."""
+        skipped = not_applicable(self.steps, self.answers)
+        return [step for step in self.steps
+                if step.kind is not StepKind.COMMENT and step.key not in skipped]
 
     @property
     def missing(self) -> list[Step]:
@@ -84,21 +87,59 @@ class UnitReport:
     def complete(self) -> bool:
         return not self.missing
 
+    def applies(self, position: int) -> bool:
+        """Whether the walk asks this step: not a comment (it has its own button), not an
+        indicator of a measure that has not started."""
+        step = self.steps[position]
+        return step.kind is not StepKind.COMMENT and step.key not in not_applicable(
+            self.steps, self.answers)
+
     def next_after(self, after: int | None, linear: bool = False) -> int | None:
         """The next step to ask, or None for the review. Going through again (`linear`) it
-        is simply the one after. Otherwise forward only to the next unanswered step
-        (skipped ones wait for the review); a measure's comment is offered right after its
-        last question, and otherwise passed over, since a comment is optional."""
-        if linear and after is not None:
-            return after + 1 if after + 1 < len(self.steps) else None
+        is the next one that applies, answered or not. Otherwise forward only to the next
+        unanswered one (skipped ones wait for the review)."""
         start = 0 if after is None else after + 1
         for position in range(start, len(self.steps)):
-            step = self.steps[position]
-            if step.key in self.answers:
+            if not self.applies(position):
                 continue
-            if step.kind is not StepKind.COMMENT or (after is not None and position == after + 1):
+            if linear and after is not None or self.steps[position].key not in self.answers:
                 return position
         return None
+
+    def measure_start(self, measure_no: int) -> int:
+        """The position of a measure's first step (its status)."""
+        return next(p for p, step in enumerate(self.steps) if step.measure_no == measure_no)
+
+    def neighbour(self, position: int, direction: int) -> int | None:
+        """⬅ Back / Skip ➡: the nearest step that applies before (-1) or after (+1), answered
+        or not; None past either end."""
+        position += direction
+        while 0 <= position < len(self.steps):
+            if self.applies(position):
+                return position
+            position += direction
+        return None
+
+    def after_comment(self, position: int) -> int | None:
+        """Where a comment leads: the first unanswered step from its measure's start (the
+        comment may have been opened from a question not answered yet)."""
+        start = self.measure_start(self.steps[position].measure_no)
+        return self.next_after(start - 1 if start else None)
+
+
+def not_applicable(steps: list[Step], answers: Mapping[str, Any]) -> set[str]:
+    """Keys of indicator fields that do not apply: every measure asking them is marked "not
+    started". They are not asked and not counted as missing (nor stored as zero)."""
+    not_started = {step.measure_no for step in steps if step.kind is StepKind.STATUS
+                   and _value(answers.get(step.key)) == Status.NOT_STARTED}
+    if not not_started:
+        return set()
+    return {step.key for step in steps if step.kind is StepKind.FIELD
+            and step.users and all(n in not_started for n in step.users)}
+
+
+def _value(answer: Any) -> Any:
+    return answer.value if isinstance(answer, Answer) else answer
 
 
 @dataclass(frozen=True)
@@ -172,7 +213,7 @@ class Reporting:
         return await self.report(unit_id, await self.check(viewer, unit_id, year))
 
     async def answer(self, viewer: Viewer, report: UnitReport, position: int, value: Any,
-                     linear: bool = False) -> Outcome:
+                     linear: bool = False, returning: bool = False) -> Outcome:
         """Save the answer to step `position` of an opened report and decide the next step.
 
         Answer, history and the person's position (the next step, pending until Telegram
@@ -183,7 +224,12 @@ class Reporting:
         answer = Answer(report.round.year, report.unit_id, step.key, value, viewer.person.id,
                         now, is_late(report.round, now, self.tz))
         after = replace(report, answers={**report.answers, step.key: answer})
-        following = after.next_after(position, linear)
+        if returning:
+            following = None
+        elif step.kind is StepKind.COMMENT and not linear:
+            following = after.after_comment(position)
+        else:
+            following = after.next_after(position, linear)
         changed = await self.store.record_answer(
             report.round.year, report.unit_id, step.key, value, viewer.person.id, now,
             answer.late, after.steps[following].key if following is not None else None)
@@ -194,13 +240,13 @@ class Reporting:
         return await self.store.session(viewer.person.id) if viewer.person else None
 
     async def about_to_show(self, viewer: Viewer, report: UnitReport, position: int,
-                            linear: bool = False) -> bool:
+                            linear: bool = False, returning: bool = False) -> bool:
         """Before a step is sent: mark it pending. Returns whether this step is the first
         free-text one the person meets (they get the personal-data warning once)."""
         assert viewer.person is not None
         step = report.steps[position]
         await self.store.show_pending(viewer.person.id, report.round.year, report.unit_id,
-                                      step.key, self.clock(), linear)
+                                      step.key, self.clock(), linear, returning)
         if step.textual and not viewer.person.privacy_warned:
             await self.store.mark_privacy_warned(viewer.person.id)
             return True
@@ -212,6 +258,16 @@ class Reporting:
         assert viewer.person is not None
         await self.store.shown(viewer.person.id, report.round.year, report.unit_id,
                                report.steps[position].key, message_id, self.clock(), linear)
+
+    async def pause(self, viewer: Viewer, stopped: bool = False) -> None:
+        """Another command (or /cancel, `stopped`) came between: the place is kept."""
+        if viewer.person is not None:
+            await self.store.pause_session(viewer.person.id, 2 if stopped else 1, self.clock())
+
+    async def keep_draft(self, viewer: Viewer, text: str | None) -> None:
+        """Keep typed text being offered back as an answer (None when settled)."""
+        assert viewer.person is not None
+        await self.store.set_draft(viewer.person.id, text, self.clock())
 
     async def leave(self, viewer: Viewer) -> None:
         """No report under way any more (the review, /cancel): the answers stay."""
@@ -231,9 +287,9 @@ class Reporting:
         the whole round, whatever the number of units."""
         submitted = await self.store.submissions(round_.year)
         statuses = await self.store.statuses_before(round_.year)
-        answered_keys: dict[str, set[str]] = {}
+        answered: dict[str, dict[str, Any]] = {}
         for answer in await self.store.answers_of_years([round_.year]):
-            answered_keys.setdefault(answer.unit_id, set()).add(answer.key)
+            answered.setdefault(answer.unit_id, {})[answer.key] = answer.value
         result: dict[str, Owed] = {}
         for unit in self.index.lead_units():
             if unit.id in submitted:
@@ -241,8 +297,10 @@ class Reporting:
             due = due_measures(self.index, unit.id, round_.year, statuses.get(unit.id, {}))
             if not due:
                 continue
-            required = [s for s in build_walk(self.index, due) if s.kind is not StepKind.COMMENT]
-            done = answered_keys.get(unit.id, set())
+            steps = build_walk(self.index, due)
+            done = answered.get(unit.id, {})
+            skipped = not_applicable(steps, done)
+            required = [s for s in steps if s.kind is not StepKind.COMMENT and s.key not in skipped]
             result[unit.id] = Owed(len(due), sum(1 for s in required if s.key in done), len(required))
         return result
 

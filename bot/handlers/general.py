@@ -11,14 +11,16 @@ from bot.catalogue.models import Text
 from bot.chat import callbacks
 from bot.chat.callbacks import BadCallback
 from bot.chat.keyboards import language_keyboard, start_report_keyboard
+from bot.chat.views import short_question
 from bot.domain.access import Viewer
 from bot.domain.invitations import InvitationProblem, check_invitation
 from bot.domain.records import Role
-from bot.domain.reporting import Refusal
+from bot.domain.reporting import NotAllowed, Refusal
+from bot.domain.walk import position_of
 from bot.handlers.common import button_guard, refuse
 from bot.handlers.menus import refresh_menu
 from bot.handlers.privacy import privacy_hint
-from bot.handlers.report import typed_answer
+from bot.handlers.typed import typed_answer
 from bot.i18n import Translator
 from bot.services import KotobotContext
 from bot.wording.labels import unit_name
@@ -88,6 +90,13 @@ async def _redeem(message: Message, context: KotobotContext, code: str) -> None:
     if problem is None and invitation is not None and not await services.storage.redeem_invitation(
             invitation.code, me.person.id, services.clock()):
         problem = InvitationProblem.USED
+    if (problem is InvitationProblem.USED and invitation is not None
+            and invitation.role is Role.CONTACT and invitation.used_by == me.person.id
+            and invitation.unit_id in me.units):  # their own link, tapped again
+        await message.reply_text(_("You are already a contact person for {unit}. /report walks "
+                                   "you through its measures.").format(
+            unit=escape(unit_name(services.catalogue, invitation.unit_id, tr))))
+        return
     if problem is not None or invitation is None:
         texts = {
             InvitationProblem.UNKNOWN: _("This invitation link is not valid."),
@@ -161,11 +170,26 @@ async def language_button(update: Update, context: KotobotContext) -> None:
 
 
 async def cancel_command(update: Update, context: KotobotContext) -> None:
-    _ = context.tr.gettext
+    """Stop: typed text is no longer an answer, the place is kept and said."""
+    tr, services = context.tr, context.services
+    _ = tr.gettext
     assert update.effective_message is not None
-    await context.services.reporting.leave(context.me)
+    session = await services.reporting.where(context.me)
+    await services.reporting.pause(context.me, stopped=True)
+    place = ""
+    if session is not None:
+        try:
+            report = await services.reporting.open_report(context.me, session.unit_id, session.year)
+        except NotAllowed:
+            report = None
+        position = position_of(report.steps, session.pending_key or session.step_key) if report else None
+        if report is not None and position is not None:
+            place = " " + _("/report continues at measure {number}/{total}: {question}.").format(
+                number=report.steps[position].measure_no, total=len(report.due),
+                question=escape(short_question(services.catalogue, tr, report.steps[position])))
     await update.effective_message.reply_text(_(
-        "Stopped. Everything you answered is saved; /report continues where you left off."))
+        "Stopped. Everything you answered is saved; /report continues where you left off.")
+        + place)
 
 
 async def help_command(update: Update, context: KotobotContext) -> None:

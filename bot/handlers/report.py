@@ -21,9 +21,9 @@ from bot.chat import callbacks
 from bot.chat.callbacks import BadCallback, UnitRef
 from bot.chat.keyboards import review_keyboard, step_keyboard, unit_choice_keyboard
 from bot.chat.views import answered_line, review_blocks, step_text
-from bot.domain.answers import InvalidAnswer, parse_number, parse_text
+from bot.domain.answers import AmbiguousNumber, InvalidAnswer, check_number
 from bot.domain.reporting import NotAllowed, Outcome, UnitReport
-from bot.domain.walk import Step, StepKind, position_of
+from bot.domain.walk import Step, StepKind, position_of, read_typed
 from bot.handlers import on_behalf
 from bot.handlers.common import button_guard, refuse, send_blocks
 from bot.services import KotobotContext
@@ -70,12 +70,20 @@ async def report_command(update: Update, context: KotobotContext) -> None:
 
 
 async def resume(message: Message, context: KotobotContext, year: int, unit_id: str) -> None:
-    """Start or continue a unit's report: the first unanswered step, or the review."""
+    """Start or continue a unit's report at the exact step the person was at (a comment
+    included), else at the first unanswered step, or the review."""
     try:
         report = await context.services.reporting.open_report(context.me, unit_id, year)
     except NotAllowed as refusal:
         await refuse(message, context, refusal.reason)
         return
+    session = await context.services.reporting.where(context.me)
+    if session is not None and session.year == year and session.unit_id == unit_id and report.due:
+        position = position_of(report.steps, session.pending_key or session.step_key)
+        if position is not None:
+            await show_step(message, context, report, position, linear=session.linear,
+                            returning=session.returning)
+            return
     await show_next(message, context, report)
 
 
@@ -97,25 +105,44 @@ async def show_next(message: Message, context: KotobotContext, report: UnitRepor
 
 async def show_after(message: Message, context: KotobotContext, outcome: Outcome,
                      linear: bool) -> None:
-    """After an answer: the next step (or the review), headed by what was saved."""
+    """After an answer: the next step (or the review), headed by what was saved. When the
+    answer finished a measure, the next message offers that measure's comment."""
     note = answered_line(context.tr, outcome.step, outcome.value)
     if outcome.next is None:
         await show_review(message, context, outcome.report, note)
-    else:
-        await show_step(message, context, outcome.report, outcome.next, note, linear)
+        return
+    done = outcome.step.measure_no
+    comment = None
+    if outcome.report.steps[outcome.next].measure_no != done and outcome.step.kind is not StepKind.COMMENT:
+        comment = _comment_of(outcome.report, done)
+    await show_step(message, context, outcome.report, outcome.next, note, linear, comment=comment)
+
+
+def _comment_of(report: UnitReport, measure_no: int) -> tuple[int, Step] | None:
+    for position, step in enumerate(report.steps):
+        if step.measure_no == measure_no and step.kind is StepKind.COMMENT:
+            return position, step
+    return None
 
 
 async def show_step(message: Message, context: KotobotContext, report: UnitReport, position: int,
-                    saved_note: str = "", linear: bool = False) -> None:
-    """Send one step's question; only once Telegram has accepted it does typed text answer it."""
+                    saved_note: str = "", linear: bool = False, returning: bool = False,
+                    comment: tuple[int, Step] | None = None) -> None:
+    """Send one step's question; only once Telegram has accepted it does typed text answer it.
+    The question shown before loses its buttons: only the newest one is live."""
     services, me, tr = context.services, context.me, context.tr
     step = report.steps[position]
-    warn = await services.reporting.about_to_show(me, report, position, linear)
+    if comment is None and step.kind is StepKind.STATUS:
+        comment = _comment_of(report, step.measure_no)
+    before = await services.reporting.where(me)
+    warn = await services.reporting.about_to_show(me, report, position, linear, returning)
     shown = await reply_steadily(
         message, step_text(services.catalogue, tr, report, position, warn, saved_note),
         step_keyboard(services.catalogue, tr, report.round.year, report.unit_id, position, step,
-                      step.key in report.answers, step.key in report.previous))
+                      step.key in report.answers, step.key in report.previous, comment))
     await services.reporting.shown(me, report, position, shown.message_id, linear)
+    if before is not None and before.message_id not in (None, shown.message_id, message.message_id):
+        await _take_buttons_away(context, shown.chat_id, before.message_id)
 
 
 async def reply_steadily(message: Message, text: str, markup: Any = None) -> Message:
@@ -134,15 +161,29 @@ async def reply_steadily(message: Message, text: str, markup: Any = None) -> Mes
 
 
 async def show_review(message: Message, context: KotobotContext, report: UnitReport,
-                      saved_note: str = "") -> None:
+                      saved_note: str = "", keep_place: bool = False) -> None:
+    """The review: every answer, with a button per answer that fixes just that one.
+    Looked at from /status (`keep_place`), the report stays where it was."""
     services, tr = context.services, context.tr
-    await services.reporting.leave(context.me)
+    before = None if keep_place else await services.reporting.where(context.me)
+    if not keep_place:
+        await services.reporting.leave(context.me)
     blocks = review_blocks(services.catalogue, tr, report, services.settings.tz)
     if saved_note:
         blocks.insert(0, saved_note)
     await send_blocks(message, blocks, review_keyboard(
         services.catalogue, tr, report.round.year, report.unit_id, len(report.missing),
-        report.submission is not None))
+        report.submission is not None, fixable(report)))
+    if before is not None and before.message_id not in (None, message.message_id):
+        await _take_buttons_away(context, message.chat_id, before.message_id)
+
+
+def fixable(report: UnitReport) -> list[tuple[int, Step]]:
+    """The steps the review offers to fix one by one: every one that applies, and the
+    comments already given."""
+    return [(position, step) for position, step in enumerate(report.steps)
+            if report.applies(position) or (step.kind is StepKind.COMMENT
+                                            and step.key in report.answers)]
 
 
 @button_guard
@@ -161,22 +202,35 @@ async def answer_button(update: Update, context: KotobotContext) -> None:
         raise BadCallback(query.data)
     step = report.steps[position]
     session = await services.reporting.where(context.me)
-    linear = bool(session and session.linear and session.year == year and session.unit_id == unit_id)
+    mine = bool(session and session.year == year and session.unit_id == unit_id)
+    linear = bool(mine and session and session.linear)
+    returning = bool(mine and session and session.returning)
     if prefix == callbacks.NAVIGATE:
-        if value not in ("back", "skip") or (value == "back" and position == 0):
+        if value not in ("back", "skip", "here"):
             raise BadCallback(value)
-        target = position - 1 if value == "back" else position + 1
-        if target >= len(report.steps):
+        target = position if value == "here" else report.neighbour(
+            position, -1 if value == "back" else 1)
+        if value == "back" and target is None:
+            raise BadCallback(value)
+        if target is None or (value == "skip" and returning):
             await show_review(query.message, context, report)
         else:
-            await show_step(query.message, context, report, target, linear=linear)
+            await show_step(query.message, context, report, target, linear=linear,
+                            returning=returning)
         await query.answer()
         await drop_keyboard(query.message)
         return
-    stored = _button_value(step, value, report)
+    if value.startswith("~"):
+        draft = session.draft if mine and session else None
+        if draft is None or callbacks.draft_token(draft) != value:
+            raise BadCallback(value)  # the offer was settled, or replaced by a newer one
+        stored = _draft_value(step, draft)
+    else:
+        stored = _button_value(step, value, report)
     if stored is None:
         raise BadCallback(value)
-    outcome = await services.reporting.answer(context.me, report, position, stored, linear)
+    outcome = await services.reporting.answer(context.me, report, position, stored, linear,
+                                              returning)
     await show_after(query.message, context, outcome, linear)
     await query.answer()
     await drop_keyboard(query.message, answered_line(context.tr, step, stored))
@@ -187,15 +241,30 @@ def _button_value(step: Step, value: str, report: UnitReport) -> Any:
     if value == "same":
         previous = report.previous.get(step.key)
         return previous.value if previous is not None and step.by_button else None
+    if value.startswith("#") and step.numeric and step.field is not None:
+        try:  # one reading of ambiguous digits, carried by the button itself
+            return check_number(float(value[1:]), step.field.kind)
+        except (ValueError, InvalidAnswer):
+            return None
     if step.kind is StepKind.COMMENT:
         return "" if value == "none" else None
     return value if value in step.choices else None
 
 
+def _draft_value(step: Step, draft: str | None) -> Any:
+    """The offered-back text as an answer to `step`, or None if it no longer is one."""
+    if draft is None:
+        return None
+    try:
+        return read_typed(step, draft)
+    except (InvalidAnswer, AmbiguousNumber):
+        return None
+
+
 async def drop_keyboard(message: Message, note: str = "") -> None:
     """Freeze an answered step: remove its buttons and add what was saved."""
     try:
-        if note and message.text_html:
+        if note and message.text_html and len(message.text_html) + len(note) < 4000:
             await message.edit_text(f"{message.text_html}\n\n{note}")
         else:
             await message.edit_reply_markup(None)
@@ -204,7 +273,7 @@ async def drop_keyboard(message: Message, note: str = "") -> None:
 
 
 async def _take_buttons_away(context: KotobotContext, chat_id: int, message_id: int) -> None:
-    """The step above was answered by typing: its buttons would only invite a double answer."""
+    """An older question: its buttons would only invite a double answer."""
     try:
         await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
     except TelegramError:
@@ -212,75 +281,9 @@ async def _take_buttons_away(context: KotobotContext, chat_id: int, message_id: 
 
 
 async def pause_report(update: Update, context: KotobotContext) -> None:
-    """Another command than /report: typed text is no longer an answer until /report again
-    (which shows the question anew). The answers and the place stay saved."""
-    await context.services.reporting.leave(context.me)
-
-
-async def typed_answer(update: Update, context: KotobotContext) -> bool:
-    """A typed message during the report. Returns False when no step is waiting for text."""
-    message = update.effective_message
-    assert message is not None and message.text is not None
-    services, me, tr = context.services, context.me, context.tr
-    _ = tr.gettext
-    session = await services.reporting.where(me)
-    if session is None:
-        return False
-    try:
-        report = await services.reporting.open_report(me, session.unit_id, session.year)
-    except NotAllowed as refusal:
-        await services.reporting.leave(me)
-        await refuse(message, context, refusal.reason)
-        return True
-    if session.pending_key is not None:
-        # the last question may not have reached the person: do not guess which one this
-        # text answers; send it (again) and ask for the answer once more
-        position = position_of(report.steps, session.pending_key)
-        if position is None:
-            return False
-        await message.reply_text(_("To be sure your answer lands on the right question, please "
-                                   "answer this one again:"))
-        await show_step(message, context, report, position, linear=session.linear)
-        return True
-    position = position_of(report.steps, session.step_key)
-    if position is None:
-        return False
-    step = report.steps[position]
-    if step.by_button:
-        await message.reply_text(_("Please answer with the buttons below the question."))
-        await show_step(message, context, report, position, linear=session.linear)
-        return True
-    try:
-        if step.numeric:
-            assert step.field is not None
-            value: Any = parse_number(message.text, step.field.kind)
-        else:
-            value = parse_text(message.text)
-    except InvalidAnswer as problem:
-        await message.reply_text(_invalid_text(problem, context))
-        await show_step(message, context, report, position, linear=session.linear)
-        return True
-    outcome = await services.reporting.answer(me, report, position, value, session.linear)
-    await show_after(message, context, outcome, session.linear)
-    if session.message_id is not None:  # after the next question: the person sees it sooner
-        await _take_buttons_away(context, message.chat_id, session.message_id)
-    return True
-
-
-def _invalid_text(problem: InvalidAnswer, context: KotobotContext) -> str:
-    tr = context.tr
-    _ = tr.gettext
-    limit = tr.number(problem.limit) if problem.limit is not None else ""
-    messages = {
-        "not_a_number": _("That is not a number. Please type a number, for example 12 or 12.5."),
-        "negative": _("The number cannot be negative. Please type 0 or more."),
-        "not_whole": _("Please type a whole number, for example 12."),
-        "too_large": _("That number is larger than {limit}. Please check it and type it again."),
-        "over_100": _("A percentage is between 0 and 100. Please type it again."),
-        "empty": _("The answer is empty. Please type your answer."),
-        "too_long": _("The answer is too long: at most {limit} characters, please."),
-    }
-    return messages[problem.reason].format(limit=limit)
+    """Another command than /report: the place stays; typed text after it is offered back
+    ("Save as the answer to …?") instead of being taken as an answer unasked."""
+    await context.services.reporting.pause(context.me)
 
 
 @button_guard

@@ -75,7 +75,8 @@ class PrivacyQueries:
             "submissions": await rows(
                 "SELECT year, unit_id, submitted_at, late FROM submissions WHERE person_id = ?"),
             "report_in_progress": await rows(
-                "SELECT year, unit_id, step_key, updated_at FROM sessions WHERE person_id = ?"),
+                "SELECT year, unit_id, step_key, draft AS text_offered_back, updated_at FROM sessions"
+                " WHERE person_id = ?"),
             "messages_sent_to_you": await rows(
                 "SELECT d.key, d.state, d.claimed_at, d.settled_at FROM deliveries d"
                 " JOIN people p ON p.telegram_id = d.chat_id WHERE p.id = ?"

@@ -207,18 +207,35 @@ class ReportingQueries:
         if row is None:
             return None
         return Session(row["person_id"], row["year"], row["unit_id"], row["step_key"],
-                       row["message_id"], bool(row["linear"]), row["pending_key"])
+                       row["message_id"], bool(row["linear"]), row["pending_key"],
+                       row["draft"], bool(row["back_to_review"]), row["paused"])
 
     async def show_pending(self: _Queries, person_id: int, year: int, unit_id: str,
-                           step_key: str, now: datetime, linear: bool) -> None:
+                           step_key: str, now: datetime, linear: bool,
+                           returning: bool = False) -> None:
         """Record that `step_key` is about to be shown (the position itself moves in `shown`).
-        A person with no report under way gets a row whose step is not known to be on screen."""
+        A person with no report under way gets a row whose step is not known to be on screen.
+        A new question settles any draft and pause."""
         await self._write(
             "INSERT INTO sessions (person_id, year, unit_id, step_key, updated_at, message_id,"
-            " linear, pending_key) VALUES (?, ?, ?, ?, ?, NULL, ?, ?) ON CONFLICT(person_id)"
+            " linear, pending_key, back_to_review) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?)"
+            " ON CONFLICT(person_id)"
             " DO UPDATE SET pending_key = excluded.pending_key, updated_at = excluded.updated_at,"
-            " linear = excluded.linear, year = excluded.year, unit_id = excluded.unit_id",
-            (person_id, year, unit_id, step_key, _ts(now), int(linear), step_key))
+            " linear = excluded.linear, year = excluded.year, unit_id = excluded.unit_id,"
+            " back_to_review = excluded.back_to_review, draft = NULL, paused = 0",
+            (person_id, year, unit_id, step_key, _ts(now), int(linear), step_key,
+             int(returning)))
+
+    async def pause_session(self: _Queries, person_id: int, paused: int, now: datetime) -> None:
+        """Another command (1) or /cancel (2): the place stays, typed text is no longer
+        taken as an answer without asking."""
+        await self._write("UPDATE sessions SET paused = ?, updated_at = ? WHERE person_id = ?",
+                          (paused, _ts(now), person_id))
+
+    async def set_draft(self: _Queries, person_id: int, draft: str | None, now: datetime) -> None:
+        """Keep a typed text that is being offered back as an answer (None: settled)."""
+        await self._write("UPDATE sessions SET draft = ?, updated_at = ? WHERE person_id = ?",
+                          (draft, _ts(now), person_id))
 
     async def shown(self: _Queries, person_id: int, year: int, unit_id: str, step_key: str,
                     message_id: int, now: datetime, linear: bool) -> None:
@@ -229,7 +246,8 @@ class ReportingQueries:
             " linear, pending_key) VALUES (?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT(person_id)"
             " DO UPDATE SET year = excluded.year, unit_id = excluded.unit_id,"
             " step_key = excluded.step_key, updated_at = excluded.updated_at,"
-            " message_id = excluded.message_id, linear = excluded.linear, pending_key = NULL",
+            " message_id = excluded.message_id, linear = excluded.linear, pending_key = NULL,"
+            " paused = 0",
             (person_id, year, unit_id, step_key, _ts(now), message_id, int(linear)))
 
     async def clear_session(self: _Queries, person_id: int) -> None:

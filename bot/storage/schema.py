@@ -190,4 +190,13 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (year, unit_id, person_id)
     );
     """,
+    # 9: the report keeps its place through interruptions: a typed text offered back as an
+    # answer (kept until saved or replaced, so a restart does not lose it), whether the next
+    # answer returns to the review (fixing one answer), and whether another command came
+    # between (1: typed text is offered back, 2: stopped with /cancel)
+    """
+    ALTER TABLE sessions ADD COLUMN draft TEXT;
+    ALTER TABLE sessions ADD COLUMN back_to_review INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE sessions ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
