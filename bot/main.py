@@ -42,6 +42,7 @@ from bot.handlers.auth import authorize
 from bot.handlers.errors import on_error
 from bot.i18n import N_, I18nError, Translators
 from bot.ops.logging_setup import configure_logging, remember_update
+from bot.polling import DurableApplication, InboxQueue, replay_unfinished
 from bot.services import KotobotContext, Services, system_clock
 from bot.storage import Storage
 from scheduler.jobs import Scheduling
@@ -69,8 +70,11 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = system
     Every resource is created here and opened in `post_init` (PTB's pattern), so handlers
     never meet a half-built `Services`."""
     assert settings.token is not None
+    storage = Storage(settings.database)
     application = (
         ApplicationBuilder()
+        .application_class(DurableApplication)
+        .update_queue(InboxQueue(storage, clock))  # on disk before confirmed: bot/polling.py
         .token(settings.token.get_secret_value())
         .base_url(settings.api_base_url)
         .base_file_url(settings.base_file_url)
@@ -82,7 +86,6 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = system
         .build()
     )
     catalogue = load_catalogue(settings.catalogue)
-    storage = Storage(settings.database)
     services = Services(settings=settings, catalogue=catalogue, translators=Translators(),
                         storage=storage,
                         reporting=Reporting(catalogue, storage, settings.tz, clock),
@@ -101,6 +104,7 @@ async def _post_init(application: Application) -> None:
     await services.storage.sync_units(
         (u.id, u.name.fi, u.name.sv, u.name.en) for u in services.catalogue.catalogue.units)
     services.bot_username = application.bot.username
+    await replay_unfinished(application)  # before anything new: polling starts after post_init
     await _set_menus(application, services)
     assert isinstance(services.scheduling, Scheduling)
     await services.scheduling.start()
