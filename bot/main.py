@@ -41,6 +41,7 @@ from bot.handlers import admin, general, imports, privacy, reminding, report, re
 from bot.handlers.auth import authorize
 from bot.handlers.errors import on_error
 from bot.i18n import N_, I18nError, Translators
+from bot.ops.instance import AlreadyRunning, hold_instance_lock
 from bot.ops.logging_setup import configure_logging, remember_update
 from bot.polling import DurableApplication, InboxQueue, replay_unfinished
 from bot.services import KotobotContext, Services, system_clock
@@ -202,6 +203,20 @@ def run(settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_CONFIG
+    try:
+        lock = hold_instance_lock(settings.database)
+    except AlreadyRunning as busy:
+        print(f"kotobot: another kotobot is already running on {settings.database} (it holds "
+              f"{busy}). Stop it first: two bots on one database would answer messages twice.",
+              file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        return _run_locked(settings)
+    finally:
+        lock.close()
+
+
+def _run_locked(settings: Settings) -> int:
     try:
         application = build_application(settings)
     except CatalogueError as error:
