@@ -61,8 +61,9 @@ MENU = [
 ]
 
 EXIT_CONFIG = 2
-FLOOD_RETRIES = 20
-"""Flood control is waited out, not given up on after PTB's default three tries."""
+FLOOD_RETRIES = 1_000_000
+"""Flood control is waited out however many times Telegram asks (each wait is its
+`retry_after`), not given up on: giving up would drop a reply the person is waiting for."""
 
 
 def build_application(settings: Settings, clock: Callable[[], datetime] = system_clock) -> Application:

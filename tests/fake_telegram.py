@@ -52,7 +52,7 @@ class Fault:
     """One injected failure of one API call (see `FakeTelegram.fault`)."""
 
     status: int | None
-    retry_after: int | None
+    retry_after: float | None  # Telegram's are whole seconds; tests may use a fraction
     delay: float
     drop: bool
     description: str | None
@@ -61,7 +61,7 @@ class Fault:
 class ApiError(Exception):
     """A Telegram error answer, raised by method handlers and rendered by the dispatcher."""
 
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(self, code: int, description: str, retry_after: float | None = None) -> None:
         super().__init__(description)
         self.code, self.description, self.retry_after = code, description, retry_after
 
@@ -548,7 +548,7 @@ class FakeTelegram:
         """The next ``times`` sends/edits to the chat answer 429 with ``retry_after``."""
         self._limits[_uid(chat_id)] = [retry_after, times]
 
-    def fault(self, method: str, *, status: int | None = None, retry_after: int | None = None,
+    def fault(self, method: str, *, status: int | None = None, retry_after: float | None = None,
               delay: float = 0, drop: bool = False, times: int = 1,
               description: str | None = None) -> None:
         """The next ``times`` calls of ``method`` (e.g. "sendMessage", "getUpdates") fail:

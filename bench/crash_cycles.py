@@ -1,0 +1,43 @@
+"""Kill -9 cycles against the real `kotobot run`: the crash test's procedure, for N cycles.
+
+Why: tests/test_crash.py runs 20 cycles on every test run; this runs as many as wanted
+(default 200) and prints the counts the reliability promise is about: answers acknowledged
+and lost, answers under a step that was not on screen, answers stored twice, messages
+without a reply. See tests/crashing.py for what the person and the killer do.
+
+Usage: ``python bench/crash_cycles.py [--cycles N] [--seed S]``; exits 1 if anything was
+lost, misplaced, duplicated or unanswered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from crashing import crash_cycles  # noqa: E402
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cycles", type=int, default=200, help="kills (200)")
+    parser.add_argument("--seed", type=int, default=10, help="random seed of the kill moments")
+    args = parser.parse_args()
+    # a killed bot drops its connections mid-request; the fake server's complaint is expected
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="kotobot-crash-") as workdir:
+        report = await crash_cycles(Path(workdir), args.cycles, args.seed)
+    print(f"{report.summary()} replayed_at_startup={report.replayed} "
+          f"seconds={time.perf_counter() - started:.0f}")
+    bad = report.lost + report.misplaced + report.duplicated + report.unanswered
+    return 1 if bad or report.kills < args.cycles else 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
