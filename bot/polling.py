@@ -65,17 +65,26 @@ class DurableApplication(Application):  # type: ignore[type-arg]
     An update whose handler failed is done too: the error handler has told the person and a
     coordinator, and what it wrote is committed; handling it again would only fail again."""
 
+    PRUNE_EVERY = 500
+    """Every so many updates, done rows past `KEEP_DONE` are deleted (and at start-up)."""
+
+    _handled = 0
+
     async def process_update(self, update: object) -> None:
         if not isinstance(update, Update):
             await super().process_update(update)
             return
-        storage: Storage = self.bot_data["services"].storage
+        services = self.bot_data["services"]
         token = current_update.set(update.update_id)
         try:
             await super().process_update(update)
         finally:
             current_update.reset(token)
-        await storage.finish_update(update.update_id, self.bot_data["services"].clock())
+        storage: Storage = services.storage
+        await storage.finish_update(update.update_id, services.clock())
+        self._handled += 1
+        if self._handled % self.PRUNE_EVERY == 0:
+            await storage.forget_done_updates(services.clock())
 
 
 async def replay_unfinished(application: Application) -> int:  # type: ignore[type-arg]

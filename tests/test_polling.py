@@ -104,3 +104,17 @@ async def test_an_update_delivered_again_is_handled_once(
         await tg.wait_idle()
     assert tg.drain(coordinator) == []
     assert 10**6 in tg.confirmed
+
+
+async def test_done_updates_are_forgotten_after_three_days(tmp_path: Path, clock: Clock) -> None:
+    storage = await Storage.open(tmp_path / "k.sqlite3")
+    for update_id in (1, 2, 3):
+        assert await storage.receive_update(update_id, '{"update_id": 0}', clock())
+    await storage.finish_update(1, clock())
+    clock.advance(days=2)
+    await storage.finish_update(2, clock())
+    clock.advance(days=1, minutes=1)
+    assert await storage.forget_done_updates(clock()) == 1  # only the one done 3 days ago
+    assert [u for u, _, _ in await storage.unfinished_updates()] == [3]
+    assert not await storage.receive_update(2, "{}", clock())  # still known: not handled again
+    await storage.close()
