@@ -92,3 +92,19 @@ async def test_a_person_who_blocked_the_bot_is_not_retried_forever(
     assert stored(database, "7") == 1  # the answer is kept even if no reply can reach them
     assert unfinished(database) == 0
     assert sent["update_id"] in tg.confirmed
+
+
+async def test_a_reply_slower_than_the_client_timeout_is_sent_again(
+        tg: FakeTelegram, bot: object, database: Path) -> None:
+    """Telegram took the question but answered after PTB's 5 s timeout: the question is sent
+    again (so it may be on screen twice), and the next answer still lands once, on it."""
+    contact = await at_a_number(tg)
+    tg.fault("sendMessage", delay=6)
+    await tg.send(contact, "7")
+    first = await tg.next_reply(contact, timeout=20)
+    await tg.wait_idle(quiet=1.5, timeout=20)  # the late one lands 6 s after it was sent
+    questions = [m for m in [first, *tg.drain(contact)] if not m.edited and TYPE_NUMBER in m.plain]
+    assert 1 <= len(questions) <= 2 and all("✓ Saved: 7" in q.plain for q in questions)
+    reply = await say(tg, contact, "3")
+    assert "✓ Saved: 3" in reply.plain and "No comment" in reply.button_texts()
+    assert (stored(database, "7"), stored(database, "3")) == (1, 1)
