@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from crashing import crash_cycles  # noqa: E402
-from outreach_crashing import outreach_crashes  # noqa: E402
+from crashing import crash_cycles
+from outreach_crashing import outreach_crashes
 
 
 async def main() -> int:

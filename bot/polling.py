@@ -46,11 +46,11 @@ class InboxQueue(asyncio.Queue[object]):
         self.storage, self.clock = storage, clock
 
     async def put(self, item: object) -> None:
-        if isinstance(item, Update):
-            if not await self.storage.receive_update(item.update_id, item.to_json(), self.clock()):
-                log.info("update delivered again; already in the inbox",
-                         extra={"update_id": item.update_id})
-                return
+        if isinstance(item, Update) and not await self.storage.receive_update(
+                item.update_id, item.to_json(), self.clock()):
+            log.info("update delivered again; already in the inbox",
+                     extra={"update_id": item.update_id})
+            return
         await super().put(item)
 
     async def put_stored(self, item: Update) -> None:

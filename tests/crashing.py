@@ -195,7 +195,7 @@ class Person:
             await self.await_reply()
             return
         if check is None:  # the review (or a unit choice): go through the report again
-            labels = dict((text, data) for text, data in screen.buttons())
+            labels = dict(screen.buttons())
             data = labels.get("Go through again") or next(d for _, d in screen.buttons() if d)
             await self.tg.press_data(self.user, screen, str(data))
             await self.await_reply()
