@@ -111,7 +111,11 @@ class Supervisor:
             return 0
         assert self.process is not None
         self.process.send_signal(signal.SIGINT)
-        return await asyncio.wait_for(self.process.wait(), timeout=30)
+        try:
+            return await asyncio.wait_for(self.process.wait(), timeout=30)
+        except TimeoutError:  # PTB ignores SIGINT while post_init runs: do not hang on it
+            await self.kill()
+            return -signal.SIGKILL
 
 
 async def seed(database: Path) -> None:

@@ -29,7 +29,7 @@ from bot.storage import Storage
 
 YEAR = 2026
 CONTACTS = 200
-COUNCIL = 30
+COUNCIL = 40
 FIRST_CONTACT, FIRST_MEMBER = 5000, 9000
 SEND_METHODS = ("sendmessage", "sendphoto", "senddocument")
 
@@ -138,7 +138,7 @@ async def _run(tg: FakeTelegram, bot: Supervisor, report: OutreachReport, kills:
         digest = number % 2 == 1  # every other kill waits for the digest to be under way
         before = sends(digest)
         await bot.ensure_running()
-        quiet_until = loop.time() + 8  # a run with nothing left to send is not killed
+        quiet_until = loop.time() + 20  # a run with nothing left to send is not killed
         while sends(digest) == before and loop.time() < quiet_until:
             await asyncio.sleep(0.01)
         if sends(digest) == before:
@@ -149,12 +149,14 @@ async def _run(tg: FakeTelegram, bot: Supervisor, report: OutreachReport, kills:
             inside = _claims_left(bot.database)
             report.kills_inside_a_send += len(inside)
             report.kills_inside_a_digest_send += sum(k.startswith("digest:") for k in inside)
+    mark = len(tg.calls)
     await bot.ensure_running()
     deadline = loop.time() + timeout
     received: dict[int, list[tuple[str, str]]] = {}
     while loop.time() < deadline:
         _received(tg, received)
-        if _finished(bot.database):  # the bot thinks so: now see what people got
+        polling = any(name == "getupdates" for name, _ in tg.calls[mark:])  # start-up is over
+        if polling and _finished(bot.database):  # the bot thinks so: now see what people got
             await tg.wait_idle(quiet=1.0, timeout=timeout)
             _received(tg, received)
             break
