@@ -11,6 +11,7 @@ from typing import Any
 
 from fake_telegram import FakeTelegram
 from harness import COORDINATOR_ID, Clock, make_settings, press, running_bot, say
+from test_e2e_people import invite
 from test_e2e_report import TYPE_NUMBER, join, open_round
 
 from bot.storage import Storage
@@ -118,3 +119,25 @@ async def test_done_updates_are_forgotten_after_three_days(tmp_path: Path, clock
     assert [u for u, _, _ in await storage.unfinished_updates()] == [3]
     assert not await storage.receive_update(2, "{}", clock())  # still known: not handled again
     await storage.close()
+
+
+async def test_a_replayed_invitation_welcomes_instead_of_saying_it_was_used(
+        tg: FakeTelegram, clock: Clock, database: Path) -> None:
+    """Killed after the invitation was redeemed, before the welcome went out: the replay
+    welcomes the person (it is their invitation), and the coordinator hears of it once."""
+    settings = make_settings(tg, database)
+    coordinator = tg.user(COORDINATOR_ID, first_name="Hanna", language_code="en")
+    async with running_bot(settings, clock):
+        code = await invite(tg, "welcome-office")
+        contact = tg.user(21, first_name="Aino", language_code="en")
+        joined = await tg.send(contact, f"/start {code}")
+        assert "Welcome" in (await tg.next_reply(contact)).plain
+        assert "Aino" in (await tg.next_reply(coordinator)).plain
+        await tg.wait_idle()
+    unfinish(database, joined)
+    tg.drain(contact)
+    async with running_bot(settings, clock):
+        again = await tg.next_reply(contact)
+        await tg.wait_idle()
+    assert "Welcome" in again.plain and "already been used" not in again.plain
+    assert tg.drain(coordinator) == []

@@ -87,6 +87,8 @@ async def _redeem(message: Message, context: KotobotContext, code: str) -> None:
     if problem is None and invitation is not None and not await services.storage.redeem_invitation(
             invitation.code, me.person.id, services.clock()):
         problem = InvitationProblem.USED
+    if invitation is not None and invitation.used_by == me.person.id:
+        problem = None  # theirs already: the link opened twice, or replayed after a crash
     if problem is not None or invitation is None:
         texts = {
             InvitationProblem.UNKNOWN: _("This invitation link is not valid."),
@@ -103,7 +105,8 @@ async def _redeem(message: Message, context: KotobotContext, code: str) -> None:
             "Welcome! You are now registered as a member of the Multicultural Council. "
             "You will receive the yearly digest here.") + ("\n\n" + privacy_hint(tr) if context.first_contact else ""))
         await context.services.tell_coordinators(lambda t: t.gettext(
-            "{name} joined as a member of the Multicultural Council.").format(name=escape(who)))
+            "{name} joined as a member of the Multicultural Council.").format(name=escape(who)),
+            key=f"joined:{invitation.code}")
     else:
         unit = unit_name(services.catalogue, invitation.unit_id, tr)
         text = _("Welcome! You are now a contact person for {unit}. When a reporting round is open, "
@@ -120,7 +123,8 @@ async def _redeem(message: Message, context: KotobotContext, code: str) -> None:
         await message.reply_text(text, reply_markup=markup)
         await context.services.tell_coordinators(lambda t: t.gettext(
             "{name} joined as a contact person for {unit}.").format(
-            name=escape(who), unit=escape(unit_name(services.catalogue, invitation.unit_id, t))))
+            name=escape(who), unit=escape(unit_name(services.catalogue, invitation.unit_id, t))),
+            key=f"joined:{invitation.code}")
     if me.person.language is None:
         await _ask_language(message, tr)
 
