@@ -37,10 +37,6 @@ class InboxQueries:
             " ORDER BY update_id")
         return [(row["update_id"], row["payload"], row["applied_at"] is not None) for row in rows]
 
-    async def update_applied(self: _Queries, update_id: int) -> bool:
-        row = await self._one("SELECT applied_at FROM inbox WHERE update_id = ?", (update_id,))
-        return row is not None and row["applied_at"] is not None
-
     async def finish_update(self: _Queries, update_id: int, now: datetime) -> None:
         """Handled: nothing more to do for it; its personal data goes."""
         await self._write("UPDATE inbox SET done_at = ?, payload = '' WHERE update_id = ?",
