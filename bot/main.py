@@ -56,8 +56,10 @@ from bot.handlers import (
 from bot.handlers.auth import authorize
 from bot.handlers.errors import on_error
 from bot.i18n import I18nError, Translators
+from bot.ops.instance import AlreadyRunning, hold_instance_lock
 from bot.ops.jobs import OpsJobs
 from bot.ops.logging_setup import configure_logging, remember_update
+from bot.polling import DurableApplication, InboxQueue, replay_unfinished
 from bot.services import KotobotContext, Services, system_clock
 from bot.storage import Storage
 from scheduler.jobs import Scheduling
@@ -66,8 +68,9 @@ log = logging.getLogger(__name__)
 
 
 EXIT_CONFIG = 2
-FLOOD_RETRIES = 20
-"""Flood control is waited out, not given up on after PTB's default three tries."""
+FLOOD_RETRIES = 1_000_000
+"""Flood control is waited out however many times Telegram asks (each wait is its
+`retry_after`), not given up on: giving up would drop a reply the person is waiting for."""
 
 
 def build_application(settings: Settings, clock: Callable[[], datetime] = system_clock) -> Application:
@@ -76,8 +79,11 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = system
     Every resource is created here and opened in `post_init` (PTB's pattern), so handlers
     never meet a half-built `Services`."""
     assert settings.token is not None
+    storage = Storage(settings.database)
     application = (
         ApplicationBuilder()
+        .application_class(DurableApplication)
+        .update_queue(InboxQueue(storage, clock))  # on disk before confirmed: bot/polling.py
         .token(settings.token.get_secret_value())
         .base_url(settings.api_base_url)
         .base_file_url(settings.base_file_url)
@@ -89,7 +95,6 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = system
         .build()
     )
     catalogue = load_catalogue(settings.catalogue)
-    storage = Storage(settings.database)
     services = Services(settings=settings, catalogue=catalogue, translators=Translators(),
                         storage=storage,
                         reporting=Reporting(catalogue, storage, settings.tz, clock),
@@ -111,6 +116,7 @@ async def _post_init(application: Application) -> None:
     await services.storage.sync_units(
         (u.id, u.name.fi, u.name.sv, u.name.en) for u in services.catalogue.catalogue.units)
     services.bot_username = application.bot.username
+    await replay_unfinished(application)  # before anything new: polling starts after post_init
     await _set_menus(application, services)
     assert isinstance(services.scheduling, Scheduling)
     await services.scheduling.start()
@@ -204,6 +210,20 @@ def run(settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_CONFIG
+    try:
+        lock = hold_instance_lock(settings.database)
+    except AlreadyRunning as busy:
+        print(f"kotobot: another kotobot is already running on {settings.database} (it holds "
+              f"{busy}). Stop it first: two bots on one database would answer messages twice.",
+              file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        return _run_locked(settings)
+    finally:
+        lock.close()
+
+
+def _run_locked(settings: Settings) -> int:
     try:
         application = build_application(settings)
     except CatalogueError as error:

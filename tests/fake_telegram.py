@@ -41,10 +41,27 @@ NOT_MODIFIED = ("Bad Request: message is not modified: specified new message con
                 "markup are exactly the same as a current content and reply markup of the message")
 
 
+_STATUS_TEXT = {409: "Conflict: terminated by other getUpdates request; make sure that only one "
+                     "bot instance is running", 429: "Too Many Requests: retry after {}",
+                502: "Bad Gateway", 500: "Internal Server Error", 503: "Service Unavailable",
+                403: "Forbidden: bot was blocked by the user"}
+
+
+@dataclass
+class Fault:
+    """One injected failure of one API call (see `FakeTelegram.fault`)."""
+
+    status: int | None
+    retry_after: float | None  # Telegram's are whole seconds; tests may use a fraction
+    delay: float
+    drop: bool
+    description: str | None
+
+
 class ApiError(Exception):
     """A Telegram error answer, raised by method handlers and rendered by the dispatcher."""
 
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(self, code: int, description: str, retry_after: float | None = None) -> None:
         super().__init__(description)
         self.code, self.description, self.retry_after = code, description, retry_after
 
@@ -223,6 +240,8 @@ class FakeTelegram:
         self._files: dict[str, tuple[bytes, str | None, str | None]] = {}
         self._commands: dict[tuple[str, str], list[Params]] = {}
         self._poll_gen = self._waiting = self._activity = 0
+        self._faults: dict[str, list[Fault]] = defaultdict(list)  # method -> faults, in order
+        self.confirmed: set[int] = set()  # update ids the bot confirmed through an offset
         self._closing = False
         self._runner: web.AppRunner | None = None
 
@@ -261,7 +280,20 @@ class FakeTelegram:
     async def _dispatch(self, request: web.Request) -> web.Response:
         name = request.match_info["method"].lower()  # Telegram method names ignore case
         handler = getattr(self, f"_m_{name}", None)
+        fault = self._faults[name].pop(0) if self._faults.get(name) else None
+        if fault is not None:
+            self.calls.append((f"fault:{name}", dataclasses.asdict(fault)))
+            if fault.drop:  # the connection goes before Telegram did anything
+                assert request.transport is not None
+                request.transport.abort()
+                return web.Response(status=500)
+            if fault.delay:  # Telegram does it, but answers after the client gave up
+                await asyncio.sleep(fault.delay)
         try:
+            if fault is not None and fault.status is not None:
+                text = _STATUS_TEXT.get(fault.status, "Internal Server Error")
+                raise ApiError(fault.status, fault.description or text.format(fault.retry_after),
+                               retry_after=fault.retry_after)
             if request.match_info["token"] != self.token:
                 raise ApiError(401, "Unauthorized")
             if handler is None:
@@ -356,6 +388,9 @@ class FakeTelegram:
             if p.get("allowed_updates") is not None:
                 self._allowed = set(_obj(p["allowed_updates"])) or None
             offset = int(p.get("offset") or 0)
+            if offset > 0:
+                self.confirmed.update(u["update_id"] for u in self._updates
+                                      if u["update_id"] < offset)
             self._updates = [u for u in self._updates[min(offset, 0) or None:]
                              if u["update_id"] >= offset and self._wanted(u)]
             self._waiting += 1
@@ -512,6 +547,28 @@ class FakeTelegram:
     def rate_limit(self, chat_id: FakeUser | int, retry_after: int = 1, times: int = 1) -> None:
         """The next ``times`` sends/edits to the chat answer 429 with ``retry_after``."""
         self._limits[_uid(chat_id)] = [retry_after, times]
+
+    def fault(self, method: str, *, status: int | None = None, retry_after: float | None = None,
+              delay: float = 0, drop: bool = False, times: int = 1,
+              description: str | None = None) -> None:
+        """The next ``times`` calls of ``method`` (e.g. "sendMessage", "getUpdates") fail:
+        with an HTTP ``status`` (429 takes ``retry_after``; 409 on getUpdates is a second
+        poller), after ``delay`` seconds (the call still takes effect: a reply later than
+        the client waits), or by dropping the connection (``drop``: nothing happens)."""
+        fault = Fault(status, retry_after, delay, drop, description)
+        self._faults[method.lower()].extend(dataclasses.replace(fault) for _ in range(times))
+
+    def faults_left(self, method: str) -> int:
+        return len(self._faults.get(method.lower(), []))
+
+    async def redeliver(self, update: Params) -> None:
+        """Telegram hands out an update again (it was never confirmed), keeping its id."""
+        async with self._cond:
+            while next(self._seq) <= update["update_id"]:
+                pass
+            self._updates.append(update)
+            self._updates.sort(key=lambda u: u["update_id"])
+            self._cond.notify_all()
 
     async def _enqueue(self, payload: Params) -> Params:
         async with self._cond:

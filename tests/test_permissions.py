@@ -145,10 +145,12 @@ BUTTONS: dict[str, dict[str, str | None]] = {
 
 
 def snapshot(database: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table but the heartbeat (the bot's clock, not anybody's data)."""
+    """Every row of every table but the heartbeat and the inbox (the bot's own bookkeeping of
+    updates received, not anybody's data)."""
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
         tables = [name for (name,) in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'heartbeat'")]
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+            " AND name NOT IN ('heartbeat', 'inbox')")]
         return {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
 
 

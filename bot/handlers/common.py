@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Coroutine
 from functools import wraps
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
 from bot.chat.callbacks import BadCallback
 from bot.chat.views import split_blocks
@@ -65,12 +66,31 @@ def button_guard(handler: Handler) -> Handler:
     return guarded
 
 
+SEND_ATTEMPTS = 3
+"""A reply that does not go out is tried again (after 1 s, then 2 s) before giving up."""
+
+
+async def reply_steadily(message: Message, text: str, markup: Any = None) -> Message:
+    """Reply, trying again after a passing fault (a 5xx, a dropped connection) instead of
+    leaving the person without their question or review. Flood control is the rate
+    limiter's; a refused message (400, 403) is not retried."""
+    for attempt in range(SEND_ATTEMPTS):
+        try:
+            return await message.reply_text(text, reply_markup=markup)
+        except (BadRequest, Forbidden):
+            raise
+        except NetworkError:
+            if attempt == SEND_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(2 ** attempt)
+    raise AssertionError("unreachable")
+
+
 async def send_blocks(message: Message, blocks: list[str],
                       markup: InlineKeyboardMarkup | None = None) -> Message:
     """Send HTML blocks in as few messages as fit; the keyboard goes on the last one."""
     parts = split_blocks(blocks)
     sent = message
     for number, part in enumerate(parts, start=1):
-        sent = await message.reply_text(
-            part, reply_markup=markup if number == len(parts) else None)
+        sent = await reply_steadily(message, part, markup if number == len(parts) else None)
     return sent

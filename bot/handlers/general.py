@@ -13,8 +13,8 @@ from bot.chat.callbacks import BadCallback
 from bot.chat.keyboards import language_keyboard, start_report_keyboard
 from bot.chat.views import short_question
 from bot.domain.access import Viewer
-from bot.domain.invitations import InvitationProblem, check_invitation
-from bot.domain.records import Role
+from bot.domain.invitations import InvitationProblem
+from bot.domain.records import Invitation, Role
 from bot.domain.reporting import NotAllowed, Refusal
 from bot.domain.walk import position_of
 from bot.handlers.common import button_guard, refuse
@@ -85,18 +85,18 @@ async def _redeem(message: Message, context: KotobotContext, code: str) -> None:
     tr = context.tr
     _ = tr.gettext
     assert me.person is not None
-    invitation = await services.storage.invitation(code[:64])
-    problem = check_invitation(invitation, services.clock())
-    if problem is None and invitation is not None and not await services.storage.redeem_invitation(
-            invitation.code, me.person.id, services.clock()):
-        problem = InvitationProblem.USED
-    if (problem is InvitationProblem.USED and invitation is not None
-            and invitation.role is Role.CONTACT and invitation.used_by == me.person.id
-            and invitation.unit_id in me.units):  # their own link, tapped again
-        await message.reply_text(_("You are already a contact person for {unit}. /report walks "
-                                   "you through its measures.").format(
-            unit=escape(unit_name(services.catalogue, invitation.unit_id, tr))))
-        return
+    redemption = await services.people.redeem(me, code)
+    invitation, problem = redemption.invitation, redemption.problem
+    if invitation is not None and invitation.used_by == me.person.id:
+        # their own link, tapped again or replayed after a crash: the coordinator's note goes
+        # out once (keyed by the invitation), whatever happened to it the first time
+        await _tell_joined(context, invitation)
+        if invitation.role is Role.CONTACT and invitation.unit_id in me.units:
+            await message.reply_text(_("You are already a contact person for {unit}. /report walks "
+                                       "you through its measures.").format(
+                unit=escape(unit_name(services.catalogue, invitation.unit_id, tr))))
+            return
+        problem = None if invitation.role is Role.COUNCIL and me.is_council else problem
     if problem is not None or invitation is None:
         texts = {
             InvitationProblem.UNKNOWN: _("This invitation link is not valid."),
@@ -105,15 +105,14 @@ async def _redeem(message: Message, context: KotobotContext, code: str) -> None:
         }
         await message.reply_text(
             texts[problem or InvitationProblem.UNKNOWN] + " " + _(
-                "Please ask the integration coordinator for a new one.") + "\n\n" + about_text(tr, context.services.catalogue.programme.name))
+                "Please ask the integration coordinator for a new one.") + "\n\n"
+            + about_text(tr, context.services.catalogue.programme.name))
         return
-    who = me.person.name or str(me.telegram_id)
     if invitation.role is Role.COUNCIL:
         await message.reply_text(_(
             "Welcome! You are now registered as a member of the Multicultural Council. "
-            "You will receive the yearly digest here.") + ("\n\n" + privacy_hint(tr) if context.first_contact else ""))
-        await context.services.tell_coordinators(lambda t: t.gettext(
-            "{name} joined as a member of the Multicultural Council.").format(name=escape(who)))
+            "You will receive the yearly digest here.")
+            + ("\n\n" + privacy_hint(tr) if context.first_contact else ""))
     else:
         unit = unit_name(services.catalogue, invitation.unit_id, tr)
         text = _("Welcome! You are now a contact person for {unit}. When a reporting round is open, "
@@ -128,12 +127,25 @@ async def _redeem(message: Message, context: KotobotContext, code: str) -> None:
         if context.first_contact:
             text += "\n\n" + privacy_hint(tr)
         await message.reply_text(text, reply_markup=markup)
-        await context.services.tell_coordinators(lambda t: t.gettext(
-            "{name} joined as a contact person for {unit}.").format(
-            name=escape(who), unit=escape(unit_name(services.catalogue, invitation.unit_id, t))))
+    await _tell_joined(context, invitation)
     await refresh_menu(message.get_bot(), services, me.telegram_id)  # the new role's commands
     if me.person.language is None:
         await _ask_language(message, tr)
+
+
+async def _tell_joined(context: KotobotContext, invitation: Invitation) -> None:
+    """The coordinators hear once (keyed by the invitation) that someone joined."""
+    services, me = context.services, context.me
+    who = escape((me.person.name if me.person else "") or str(me.telegram_id))
+    if invitation.role is Role.COUNCIL:
+        def text(t: Translator) -> str:
+            return t.gettext("{name} joined as a member of the Multicultural Council.").format(
+                name=who)
+    else:
+        def text(t: Translator) -> str:
+            return t.gettext("{name} joined as a contact person for {unit}.").format(
+                name=who, unit=escape(unit_name(services.catalogue, invitation.unit_id, t)))
+    await services.tell_coordinators(text, key=f"joined:{invitation.code}")
 
 
 async def _ask_language(message: Message, tr: Translator) -> None:
@@ -155,7 +167,7 @@ async def language_button(update: Update, context: KotobotContext) -> None:
     if code not in ("fi", "sv", "en"):
         raise BadCallback(code)
     assert me.person is not None
-    await services.storage.set_language(me.person.id, code)
+    await services.people.set_language(me, code)
     if me.registered:
         await refresh_menu(query.get_bot(), services, me.telegram_id)  # the menu in the new language
     tr = services.translators[code]

@@ -10,12 +10,11 @@ sent again instead.
 
 from __future__ import annotations
 
-import asyncio
 from html import escape
 from typing import Any
 
 from telegram import Message, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import TelegramError
 
 from bot.chat import callbacks
 from bot.chat.callbacks import BadCallback, UnitRef
@@ -25,12 +24,9 @@ from bot.domain.answers import AmbiguousNumber, InvalidAnswer, check_number
 from bot.domain.reporting import NotAllowed, Outcome, UnitReport
 from bot.domain.walk import Step, StepKind, position_of, read_typed
 from bot.handlers import on_behalf
-from bot.handlers.common import button_guard, refuse, send_blocks
+from bot.handlers.common import button_guard, refuse, reply_steadily, send_blocks
 from bot.services import KotobotContext
 from bot.wording.labels import unit_name
-
-SEND_ATTEMPTS = 3
-"""A question that does not go out is tried again (after 1 s, then 2 s) before giving up."""
 
 
 async def report_command(update: Update, context: KotobotContext) -> None:
@@ -143,21 +139,6 @@ async def show_step(message: Message, context: KotobotContext, report: UnitRepor
     await services.reporting.shown(me, report, position, shown.message_id, linear)
     if before is not None and before.message_id not in (None, shown.message_id, message.message_id):
         await _take_buttons_away(context, shown.chat_id, before.message_id)
-
-
-async def reply_steadily(message: Message, text: str, markup: Any = None) -> Message:
-    """Reply, trying again after a passing fault (a 5xx, a dropped connection) instead of
-    leaving the person without their question. Flood control is the rate limiter's."""
-    for attempt in range(SEND_ATTEMPTS):
-        try:
-            return await message.reply_text(text, reply_markup=markup)
-        except (BadRequest, Forbidden):
-            raise
-        except NetworkError:
-            if attempt == SEND_ATTEMPTS - 1:
-                raise
-            await asyncio.sleep(2 ** attempt)
-    raise AssertionError("unreachable")
 
 
 async def show_review(message: Message, context: KotobotContext, report: UnitReport,

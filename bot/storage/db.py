@@ -9,6 +9,7 @@ connection would otherwise interleave inside each other's transactions.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -21,6 +22,7 @@ from bot.domain.records import Grant, Invitation, Person, Role
 from bot.storage.coordination import CoordinationQueries
 from bot.storage.deliveries import DeliveryQueries
 from bot.storage.imports import ImportQueries
+from bot.storage.inbox import InboxQueries
 from bot.storage.operations import OperationsQueries
 from bot.storage.privacy import PrivacyQueries
 from bot.storage.reporting import ReportingQueries, _person, _ts
@@ -31,8 +33,23 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _private_file(path: Path) -> None:
+    """The folder (when we create it) owner-only (0700), the file 0600 before SQLite opens it:
+    SQLite gives its -wal and -shm files the database file's mode, so they are private too.
+    An existing file is tightened as well; an existing folder is not ours to change."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+        os.chmod(path.parent, 0o700)  # mkdir's mode is filtered by the umask
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            os.chmod(companion, 0o600)
+
+
 class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueries, ImportQueries,
-              CoordinationQueries):
+              InboxQueries, CoordinationQueries):
     """Typed access to the database. Create with `await Storage.open(path)`."""
 
     def __init__(self, path: Path | str) -> None:
@@ -50,7 +67,7 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
 
     async def start(self) -> None:
         """Open the file (WAL, `synchronous=FULL`) and bring its schema up to date."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(self.path)
         connection = await aiosqlite.connect(self.path, isolation_level=None)
         connection.row_factory = aiosqlite.Row
         for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=5000"):

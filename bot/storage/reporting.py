@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import aiosqlite
 
 from bot.domain.records import Answer, HistoryEntry, Person, Round, Session, Submission
+from bot.storage.context import current_update
 
 
 def _ts(value: datetime) -> str:
@@ -139,9 +140,14 @@ class ReportingQueries:
                             move: bool = True) -> bool:
         """One step of a report, in one transaction: the answer, its history row, and the
         person's position (the next step as pending, or no report under way when
-        `next_key` is None). False if the value was already stored (history unchanged)."""
+        `next_key` is None). False if the value was already stored (history unchanged).
+        The update being handled (if any) is marked applied in the same transaction."""
         encoded = json.dumps(value, ensure_ascii=False)
+        update_id = current_update.get()
         async with self._transaction() as db:
+            if move and update_id is not None:
+                await db.execute("UPDATE inbox SET applied_at = ? WHERE update_id = ?",
+                                 (_ts(now), update_id))
             if move and next_key is None:
                 await db.execute("DELETE FROM sessions WHERE person_id = ?", (person_id,))
             elif move:

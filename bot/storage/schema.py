@@ -199,4 +199,16 @@ MIGRATIONS: list[str] = [
     ALTER TABLE sessions ADD COLUMN back_to_review INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE sessions ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
     """,
+    # 10: the durable inbox: each update from Telegram, written before it is confirmed, until
+    # it is handled (see bot/storage/inbox.py)
+    """
+    CREATE TABLE inbox (
+        update_id INTEGER PRIMARY KEY,
+        payload TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        applied_at TEXT,
+        done_at TEXT
+    );
+    CREATE INDEX inbox_unfinished ON inbox (done_at);
+    """,
 ]

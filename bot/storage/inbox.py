@@ -1,0 +1,48 @@
+"""SQL for the durable inbox: every update Telegram gave the bot, written down before the
+bot asks for the next offset (which tells Telegram the update arrived).
+
+A mixin of `Storage`. Why it exists: Telegram forgets an update as soon as the bot confirms
+it, and PTB confirms on its next `getUpdates`, long before a handler has finished. An update
+that is in this table survives a crash and is handled at start-up; `done_at` says it needs
+no more handling, `applied_at` that its answer is already written (set in the same
+transaction as the answer, see `ReportingQueries.record_answer`), so a replay never applies
+it twice. Payloads hold names and typed answers: they are cleared once an update is done,
+and done rows are deleted after `KEEP_DONE`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.storage.reporting import _Queries, _ts
+
+KEEP_DONE = timedelta(days=3)
+"""Done rows are kept this long (only ids and times: their payload is already cleared), so a
+late re-delivery by Telegram is still recognised as a duplicate."""
+
+class InboxQueries:
+    """Received updates, by `update_id`."""
+
+    async def receive_update(self: _Queries, update_id: int, payload: str, now: datetime) -> bool:
+        """Write the update down (committed, `synchronous=FULL`). False when it was already
+        there: Telegram delivered it again, and it is handled (or queued) already."""
+        return await self._write(
+            "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
+            (update_id, payload, _ts(now))) > 0
+
+    async def unfinished_updates(self: _Queries) -> list[tuple[int, str, bool]]:
+        """(update_id, payload, applied) of every update not yet done, oldest first."""
+        rows = await self._all(
+            "SELECT update_id, payload, applied_at FROM inbox WHERE done_at IS NULL"
+            " ORDER BY update_id")
+        return [(row["update_id"], row["payload"], row["applied_at"] is not None) for row in rows]
+
+    async def finish_update(self: _Queries, update_id: int, now: datetime) -> None:
+        """Handled: nothing more to do for it; its personal data goes."""
+        await self._write("UPDATE inbox SET done_at = ?, payload = '' WHERE update_id = ?",
+                          (_ts(now), update_id))
+
+    async def forget_done_updates(self: _Queries, now: datetime) -> int:
+        """Delete done rows older than `KEEP_DONE`; returns how many."""
+        return await self._write("DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?",
+                                 (_ts(now - KEEP_DONE),))

@@ -1,0 +1,143 @@
+"""The durable inbox (bot/polling.py): every update is on disk before Telegram is told it
+arrived, a crash leaves it to be handled at start-up, and a replay never applies an answer
+twice."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from fake_telegram import FakeTelegram
+from harness import COORDINATOR_ID, Clock, make_settings, press, running_bot, say
+from test_e2e_people import invite
+from test_e2e_report import TYPE_NUMBER, join, open_round
+
+from bot.storage import Storage
+
+
+def inbox(database: Path) -> list[sqlite3.Row]:
+    with sqlite3.connect(database) as db:
+        db.row_factory = sqlite3.Row
+        return list(db.execute("SELECT * FROM inbox ORDER BY update_id"))
+
+
+def history_of(database: Path, unit_id: str) -> list[tuple[str, str]]:
+    with sqlite3.connect(database) as db:
+        return list(db.execute("SELECT key, new_value FROM answer_history WHERE unit_id = ?"
+                               " ORDER BY id", (unit_id,)))
+
+
+def unfinish(database: Path, update: dict[str, Any]) -> None:
+    """What a kill -9 after the update was written down (and maybe applied), before it was
+    done, leaves behind."""
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE inbox SET done_at = NULL, payload = ? WHERE update_id = ?",
+                   (json.dumps(update), update["update_id"]))
+
+
+async def test_each_update_is_written_down_then_done_and_its_text_cleared(
+        tg: FakeTelegram, bot: object, database: Path) -> None:
+    coordinator = tg.user(COORDINATOR_ID)
+    sent = await tg.send(coordinator, "/help")
+    await tg.next_reply(coordinator)
+    await tg.wait_idle()
+    row = {r["update_id"]: r for r in inbox(database)}[sent["update_id"]]
+    assert row["done_at"] is not None and row["payload"] == ""  # no personal data kept
+
+
+async def test_an_update_a_crash_left_unfinished_is_answered_at_start_up(
+        tg: FakeTelegram, clock: Clock, database: Path) -> None:
+    coordinator = tg.user(COORDINATOR_ID, first_name="Hanna", language_code="en")
+    storage = await Storage.open(database)
+    update = {"update_id": 10**6, "message": {
+        "message_id": 1, "from": coordinator.to_api(), "chat": coordinator.chat(), "date": 0,
+        "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
+    assert await storage.receive_update(10**6, json.dumps(update), clock())
+    await storage.close()
+    async with running_bot(make_settings(tg, database), clock):
+        assert "Welcome" in (await tg.next_reply(coordinator)).plain
+        await tg.wait_idle()
+    assert inbox(database)[0]["done_at"] is not None
+
+
+async def test_a_replayed_answer_is_answered_again_but_not_applied_twice(
+        tg: FakeTelegram, clock: Clock, database: Path) -> None:
+    settings = make_settings(tg, database)
+    tg.user(COORDINATOR_ID, first_name="Hanna", language_code="fi")
+    async with running_bot(settings, clock):
+        await open_round(tg)
+        contact = await join(tg, 20, "employment-services")
+        step = await press(tg, contact, await say(tg, contact, "/report"), "Done")
+        assert TYPE_NUMBER in step.plain
+        typed = await tg.send(contact, "7")
+        while (reply := await tg.next_reply(contact)).edited:
+            pass
+        assert "✓ Saved: 7" in reply.plain and TYPE_NUMBER in reply.plain  # the next number
+        await tg.wait_idle()
+    before = history_of(database, "employment-services")
+    unfinish(database, typed)  # killed after the answer and the next question, before done
+    tg.drain(contact)
+    async with running_bot(settings, clock):
+        again = await tg.next_reply(contact)
+        await tg.wait_idle()
+    # answered again: the question now on screen; applied once: "7" is not taken as the
+    # answer to the question that came after it
+    assert TYPE_NUMBER in again.plain and "measure 1/1" in again.plain
+    assert history_of(database, "employment-services") == before
+    assert [value for _, value in before].count("7") == 1
+
+
+async def test_an_update_delivered_again_is_handled_once(
+        tg: FakeTelegram, clock: Clock, database: Path) -> None:
+    """Telegram re-sends what was never confirmed; what is already in the inbox is skipped."""
+    coordinator = tg.user(COORDINATOR_ID, first_name="Hanna", language_code="en")
+    storage = await Storage.open(database)
+    update = {"update_id": 10**6, "message": {
+        "message_id": 1, "from": coordinator.to_api(), "chat": coordinator.chat(), "date": 0,
+        "text": "/help", "entities": [{"type": "bot_command", "offset": 0, "length": 5}]}}
+    await storage.receive_update(10**6, json.dumps(update), clock())
+    await storage.finish_update(10**6, clock())
+    await storage.close()
+    await tg.redeliver(update)
+    async with running_bot(make_settings(tg, database), clock):
+        await tg.wait_idle()
+    assert tg.drain(coordinator) == []
+    assert 10**6 in tg.confirmed
+
+
+async def test_done_updates_are_forgotten_after_three_days(tmp_path: Path, clock: Clock) -> None:
+    storage = await Storage.open(tmp_path / "k.sqlite3")
+    for update_id in (1, 2, 3):
+        assert await storage.receive_update(update_id, '{"update_id": 0}', clock())
+    await storage.finish_update(1, clock())
+    clock.advance(days=2)
+    await storage.finish_update(2, clock())
+    clock.advance(days=1, minutes=1)
+    assert await storage.forget_done_updates(clock()) == 1  # only the one done 3 days ago
+    assert [u for u, _, _ in await storage.unfinished_updates()] == [3]
+    assert not await storage.receive_update(2, "{}", clock())  # still known: not handled again
+    await storage.close()
+
+
+async def test_a_replayed_invitation_welcomes_instead_of_saying_it_was_used(
+        tg: FakeTelegram, clock: Clock, database: Path) -> None:
+    """Killed after the invitation was redeemed, before the welcome went out: the replay
+    welcomes the person (it is their invitation), and the coordinator hears of it once."""
+    settings = make_settings(tg, database)
+    coordinator = tg.user(COORDINATOR_ID, first_name="Hanna", language_code="en")
+    async with running_bot(settings, clock):
+        code = await invite(tg, "welcome-office")
+        contact = tg.user(21, first_name="Aino", language_code="en")
+        joined = await tg.send(contact, f"/start {code}")
+        assert "Welcome" in (await tg.next_reply(contact)).plain
+        assert "Aino" in (await tg.next_reply(coordinator)).plain
+        await tg.wait_idle()
+    unfinish(database, joined)
+    tg.drain(contact)
+    async with running_bot(settings, clock):
+        again = await tg.next_reply(contact)
+        await tg.wait_idle()
+    assert "Welcome" in again.plain and "already been used" not in again.plain
+    assert tg.drain(coordinator) == []
