@@ -175,6 +175,7 @@ def _add_handlers(application: Application) -> None:
         callbacks.NUDGE_ALL: reminding.nudge_button,
         callbacks.CONFIRM: confirmations.confirm_button,
         callbacks.DIGEST: digest_control.digest_button,
+        callbacks.HIGHLIGHT: digest_control.highlight_button,
         privacy.FORGET: privacy.forget_button,
     }
     for prefix, callback in buttons.items():

@@ -1,5 +1,5 @@
 """SQL for the coordinator's side: who is mid-report, when something was sent, and the
-digest's release ("Send now") and on-behalf attribution.
+digest's release ("Send now"), its chosen highlights, and on-behalf attribution.
 
 A mixin of `Storage`; the rules it serves live in `bot.domain.coordination`.
 """
@@ -47,3 +47,19 @@ class CoordinationQueries:
         """(unit id, person id) pairs where a coordinator reported for the unit."""
         rows = await self._all("SELECT unit_id, person_id FROM on_behalf WHERE year = ?", (year,))
         return {(row["unit_id"], row["person_id"]) for row in rows}
+
+    async def highlights(self: _Queries, year: int) -> list[str]:
+        """The units the coordinator chose for the digest's highlights, in the order chosen."""
+        rows = await self._all("SELECT unit_id FROM digest_highlights WHERE year = ?"
+                               " ORDER BY position, unit_id", (year,))
+        return [row["unit_id"] for row in rows]
+
+    async def add_highlight(self: _Queries, year: int, unit_id: str, now: datetime) -> None:
+        await self._write(
+            "INSERT OR IGNORE INTO digest_highlights (year, unit_id, position, chosen_at)"
+            " SELECT ?, ?, COALESCE(MAX(position), 0) + 1, ? FROM digest_highlights WHERE year = ?",
+            (year, unit_id, _ts(now), year))
+
+    async def remove_highlight(self: _Queries, year: int, unit_id: str) -> None:
+        await self._write("DELETE FROM digest_highlights WHERE year = ? AND unit_id = ?",
+                          (year, unit_id))

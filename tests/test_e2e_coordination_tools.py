@@ -1,0 +1,77 @@
+"""End to end, issue 13 (the rest): the highlights the coordinator chooses for the digest,
+/summary and /export by buttons and by theme, the coordinator's /help, and answers given on
+a unit's behalf shown as such."""
+
+from __future__ import annotations
+
+from fake_telegram import BotMessage, FakeTelegram, FakeUser
+from harness import COORDINATOR_ID, Clock, press, say
+from test_e2e_coordination import until_buttons
+from test_e2e_reminders import at, tick
+from test_e2e_report import is_review, join, open_round
+from test_e2e_summary import council_member, replies_until_document
+
+from bot.i18n import Translators
+
+
+async def report_with_comments(tg: FakeTelegram, contact: FakeUser, comment: str) -> None:
+    """A whole report in English, every comment step answered with `comment`, submitted."""
+    tr = Translators()["en"]
+    step = await say(tg, contact, "/report")
+    for _ in range(80):
+        if is_review(step):
+            break
+        buttons = step.button_texts()
+        if "No comment" in buttons:
+            step = await say(tg, contact, comment)
+            continue
+        label = next((b for b in ("In progress", "Partly", "Yes") if b in buttons), None)
+        if label is not None:
+            step = await press(tg, contact, step, label)
+        elif (tr.gettext("Type a number, for example 12 or 12.5.") in step.plain
+              or tr.gettext("Type a whole number, for example 12.") in step.plain):
+            step = await say(tg, contact, "12")
+        else:
+            step = await say(tg, contact, "OK")
+    await press(tg, contact, step, "✅ Submit")
+    await tg.next_reply(tg.user(COORDINATOR_ID))  # "submitted" note
+
+
+def highlight_lines(messages: list[BotMessage]) -> list[str]:
+    text = "\n".join(m.plain for m in messages)
+    block = text.split("What the units said", 1)[1]
+    return [line for line in block.splitlines() if line.startswith("• ")]
+
+
+async def test_the_coordinator_chooses_the_digests_highlights(tg: FakeTelegram, bot: object,
+                                                              clock: Clock) -> None:
+    await open_round(tg, "2026", "31.1.2027")
+    member = await council_member(tg, 50, "en")
+    coordinator = tg.user(COORDINATOR_ID)
+    clock.set(at(2026, 12, 1))
+    first = await join(tg, 20, "welcome-office")
+    await report_with_comments(tg, first, "Welcome went well")
+    clock.set(at(2026, 12, 2))
+    second = await join(tg, 21, "vamia", name="Bertil")
+    await report_with_comments(tg, second, "Vamia went well")
+    clock.set(at(2027, 2, 10, 8, 59))
+    await tick(bot)
+    tg.drain(coordinator)
+    clock.set(at(2027, 2, 10, 9, 0))  # three working days before the digest of 15.2.
+    await tick(bot)
+    preview = await until_buttons(tg, coordinator, "Lähetä nyt")
+    chooser = next(m for m in preview if any(t.startswith("☆") for t in m.button_texts()))
+    assert "enintään 5" in chooser.plain
+    welcome = next(t for t in chooser.button_texts() if "Welcome" in t)
+    await tg.press(coordinator, chooser, welcome)
+    answer = await tg.callback_answer(coordinator)
+    assert answer.text and "nosto" in answer.text.lower()
+    chosen = await tg.next_reply(coordinator)  # the chooser, edited in place
+    assert chosen.edited and "1/5" in chosen.plain.replace(" ", "")
+    assert "★1 " + welcome.removeprefix("☆ ") in chosen.button_texts()
+    clock.set(at(2027, 2, 15, 10, 0))
+    await tick(bot)
+    digest = await replies_until_document(tg, member)
+    lines = highlight_lines(digest)
+    assert lines[0].startswith("• Welcome Office") and "Welcome went well" in lines[0]
+    assert not any("Vamia went well" in line for line in lines)  # only the chosen ones
