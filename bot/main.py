@@ -176,6 +176,7 @@ def _add_handlers(application: Application) -> None:
         callbacks.CONFIRM: confirmations.confirm_button,
         callbacks.DIGEST: digest_control.digest_button,
         callbacks.HIGHLIGHT: digest_control.highlight_button,
+        callbacks.SCOPE: summary.scope_button,
         privacy.FORGET: privacy.forget_button,
     }
     for prefix, callback in buttons.items():

@@ -136,7 +136,7 @@ async def test_a_coordinator_reports_for_a_unit_without_a_contact(tg: FakeTelegr
         step = await answer_in(tg, coordinator, step, tr)
     await press(tg, coordinator, step, submit)
     tg.drain(coordinator)
-    await tg.send(coordinator, "/export")
+    await tg.send(coordinator, "/export 2026")
     document = await tg.next_reply(coordinator)
     while document.kind != "document":
         document = await tg.next_reply(coordinator)

@@ -4,6 +4,9 @@ a unit's behalf shown as such."""
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 from fake_telegram import BotMessage, FakeTelegram, FakeUser
 from harness import COORDINATOR_ID, Clock, press, say
 from test_e2e_coordination import until_buttons
@@ -75,3 +78,56 @@ async def test_the_coordinator_chooses_the_digests_highlights(tg: FakeTelegram, 
     lines = highlight_lines(digest)
     assert lines[0].startswith("• Welcome Office") and "Welcome went well" in lines[0]
     assert not any("Vamia went well" in line for line in lines)  # only the chosen ones
+
+
+async def replies_until(tg: FakeTelegram, user: FakeUser, kind: str) -> list[BotMessage]:
+    """New messages (edits skipped) up to the first of `kind` ("photo", "document")."""
+    received: list[BotMessage] = []
+    while not received or received[-1].kind != kind:
+        reply = await tg.next_reply(user)
+        if not reply.edited:
+            received.append(reply)
+    return received
+
+
+async def test_summary_by_buttons_year_then_theme(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg, "2026", "31.1.2027")
+    contact = await join(tg, 20, "welcome-office")
+    await report_with_comments(tg, contact, "Fine")
+    coordinator = tg.user(COORDINATOR_ID)
+    years = await say(tg, coordinator, "/summary")
+    assert "Mikä vuosi?" in years.plain and years.button_texts() == ["2026"]
+    await tg.press(coordinator, years, "2026")
+    scopes = await tg.next_reply(coordinator)  # the same message, now asking what to show
+    assert scopes.edited and "Työ" in scopes.button_texts() and "📋 Kaikki" in scopes.button_texts()
+    assert "🏢 Welcome Office" in scopes.button_texts()
+    await tg.press(coordinator, scopes, "Työ")
+    received = await replies_until(tg, coordinator, "photo")
+    assert "Yhteenveto 2026 · Työ" in received[0].plain
+    assert "Asuminen" not in "\n".join(m.plain for m in received)  # one theme only
+    # and the workbook the same way, for one unit
+    years = await say(tg, coordinator, "/export")
+    await tg.press(coordinator, years, "2026")
+    scopes = await tg.next_reply(coordinator)
+    await tg.press(coordinator, scopes, "🏢 Welcome Office")
+    book = workbook_of((await replies_until(tg, coordinator, "document"))[-1])
+    units = {row[4] for row in book["Vastaukset"].iter_rows(min_row=2, values_only=True)}
+    assert units == {"Welcome Office"}
+
+
+def workbook_of(document: BotMessage) -> openpyxl.Workbook:
+    assert document.kind == "document"
+    return openpyxl.load_workbook(io.BytesIO(document.document or b""))
+
+
+async def test_export_by_theme_in_any_language(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg, "2026", "31.1.2027")
+    coordinator = tg.user(COORDINATOR_ID)
+    await tg.send(coordinator, "/export 2026 arbete")
+    document = (await replies_until(tg, coordinator, "document"))[-1]
+    assert "Työ" in (document.caption or document.plain)
+    themes = [row[0] for row in workbook_of(document)["Vastaukset"].iter_rows(min_row=2, values_only=True)]
+    assert themes and set(themes) == {"Työ"}
+    await tg.send(coordinator, "/export 2026")
+    everything = workbook_of((await replies_until(tg, coordinator, "document"))[-1])
+    assert len({row[0] for row in everything["Vastaukset"].iter_rows(min_row=2, values_only=True)}) == 8  # seven themes and the follow-up
