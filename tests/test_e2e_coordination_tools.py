@@ -131,3 +131,15 @@ async def test_export_by_theme_in_any_language(tg: FakeTelegram, bot: object) ->
     await tg.send(coordinator, "/export 2026")
     everything = workbook_of((await replies_until(tg, coordinator, "document"))[-1])
     assert len({row[0] for row in everything["Vastaukset"].iter_rows(min_row=2, values_only=True)}) == 8  # seven themes and the follow-up
+
+
+async def test_a_coordinators_help_gives_every_command_an_example(tg: FakeTelegram, bot: object) -> None:
+    coordinator = tg.user(COORDINATOR_ID, first_name="Hanna", language_code="fi")
+    text = (await say(tg, coordinator, "/help")).plain
+    assert "/invite council" in text and "/summary 2026 Työ" in text
+    for example in ("/round open 2026 31.1.2027", "/export 2026 Työ", "/digest schedule 2026",
+                    "/report Welcome", "/people", "/remind", "/language", "/privacy", "/cancel"):
+        assert example in text, example
+    await press(tg, coordinator, await say(tg, coordinator, "/language"), "Svenska")
+    text = (await say(tg, coordinator, "/help")).plain
+    assert "/summary 2026 arbete" in text and "t.ex. /invite council" in text
