@@ -143,3 +143,6 @@ async def test_a_coordinator_reports_for_a_unit_without_a_contact(tg: FakeTelegr
     workbook = openpyxl.load_workbook(io.BytesIO(document.document or b""))
     rows = {row[0]: row for row in workbook["Yksiköt"].iter_rows(min_row=2, values_only=True)}
     assert rows["Hr-yksikkö"][5] == "Hanna yksikön puolesta" and rows["Hr-yksikkö"][2] is not None
+    answered_by = {row[8] for row in workbook["Vastaukset"].iter_rows(min_row=2, values_only=True)
+                   if row[4] == "Hr-yksikkö" and row[8]}
+    assert answered_by == {"Hanna yksikön Hr-yksikkö puolesta"}  # each answer says so too

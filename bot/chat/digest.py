@@ -30,6 +30,7 @@ class DigestFacts:
     programme_answers: list[Answer] | None  # after the last programme year: every year's
     reported_years: set[int]
     chosen: tuple[str, ...] = ()  # the coordinator's highlights, in the order chosen
+    on_behalf: frozenset[tuple[str, int]] = frozenset()  # (unit, coordinator) reporting for it
 
 
 def digest_highlights(answers: list[Answer],
@@ -56,7 +57,8 @@ def render_digest(index: CatalogueIndex, facts: DigestFacts, tr: Translator,
     blocks = digest_blocks(index, summary, tr, title, digest_highlights(facts.round.answers, facts.chosen))
     documents = [Part(
         _("All answers of {year}, and a summary per theme.").format(year=year),
-        summary_workbook(index, summary, facts.round.answers, facts.people, tr, tz),
+        summary_workbook(index, summary, facts.round.answers, facts.people, tr, tz,
+                         facts.on_behalf),
         _("kotobot-{year}.xlsx").format(year=year))]
     charts = [Part(_("Measures by status, {year}").format(year=year),
                    status_chart(index, summary, tr), "status.png", photo=True)]

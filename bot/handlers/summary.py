@@ -177,10 +177,11 @@ async def send_export(message: Message, context: KotobotContext, round_: Round,
     from bot.reports.workbook import summary_workbook
 
     people = await services.storage.people_names()
+    for_units = await services.coordination.on_behalf(round_.year)
     workbook = await asyncio.to_thread(summary_workbook, services.catalogue, summary, data.answers,
-                                       people, tr, services.settings.tz)  # off the event loop
+                                       people, tr, services.settings.tz, for_units)  # off the loop
     on_behalf: dict[str, list[str]] = {}
-    for unit, person_id in await services.coordination.on_behalf(round_.year):
+    for unit, person_id in for_units:
         on_behalf.setdefault(unit, []).append(people.get(person_id) or "?")
     rows = unit_rows(summary, data.submissions, await services.coordination.contacts_by_unit(), on_behalf)
     workbook = await asyncio.to_thread(with_units_sheet, workbook, services.catalogue, rows, tr,
