@@ -50,6 +50,7 @@ from bot.handlers import (
     privacy,
     reminding,
     report,
+    report_for,
     review,
     summary,
 )
@@ -177,6 +178,7 @@ def _add_handlers(application: Application) -> None:
         callbacks.DIGEST: digest_control.digest_button,
         callbacks.HIGHLIGHT: digest_control.highlight_button,
         callbacks.SCOPE: summary.scope_button,
+        callbacks.ON_BEHALF: report_for.on_behalf_button,
         privacy.FORGET: privacy.forget_button,
     }
     for prefix, callback in buttons.items():

@@ -155,7 +155,10 @@ class Scheduling:
                 "The deadline of round {year} has passed. {count} units have not submitted:",
                 len(pending)).format(year=round_.year, count=len(pending)) + "\n" + names
 
-        await services.tell_coordinators(text, lambda tr: nudge_keyboard(tr, round_.year), key=key)
+        staffed = await services.coordination.contacts_by_unit()
+        nobody = [u for u in pending if u not in staffed]  # the coordinator can report for them
+        await services.tell_coordinators(
+            text, lambda tr: nudge_keyboard(tr, round_.year, services.catalogue, nobody), key=key)
 
     async def _plan(self, round_: Round) -> RoundPlan:
         released = await self.services.coordination.digest_released_at(round_.year)

@@ -143,3 +143,31 @@ async def test_a_coordinators_help_gives_every_command_an_example(tg: FakeTelegr
     await press(tg, coordinator, await say(tg, coordinator, "/language"), "Svenska")
     text = (await say(tg, coordinator, "/help")).plain
     assert "/summary 2026 arbete" in text and "t.ex. /invite council" in text
+
+
+async def test_report_on_behalf_from_people_and_from_the_missing_notice(
+        tg: FakeTelegram, bot: object, clock: Clock) -> None:
+    await open_round(tg, "2026", "31.1.2027")
+    coordinator = tg.user(COORDINATOR_ID)
+    await say(tg, coordinator, "/people")
+    offer = await until_buttons(tg, coordinator, "✍ Raportoi: Hr-yksikkö")
+    assert "yhteyshenkilöä" in offer[-1].plain
+    await tg.press(coordinator, offer[-1], "✍ Raportoi: Hr-yksikkö")
+    assert "yksikön Hr-yksikkö puolesta" in (await tg.next_reply(coordinator)).plain
+    step = await tg.next_reply(coordinator)
+    assert "Hr-yksikkö" in step.plain and step.button_texts()
+    await press(tg, coordinator, step, step.button_texts()[0])  # one answer, on the unit's behalf
+    tg.drain(coordinator)
+    await tg.send(coordinator, "/export 2026 Hr-yksikkö")
+    book = workbook_of((await replies_until(tg, coordinator, "document"))[-1])
+    answered_by = {row[8] for row in book["Vastaukset"].iter_rows(min_row=2, values_only=True) if row[8]}
+    assert answered_by == {"Hanna yksikön Hr-yksikkö puolesta"}
+    # after the deadline, the missing-units notice offers the same for units with nobody
+    clock.set(at(2027, 2, 1, 9, 0))
+    await tick(bot)
+    notice = (await until_buttons(tg, coordinator, "✍ Raportoi: Hr-yksikkö"))[-1]
+    assert "määräaika on mennyt umpeen" in notice.plain and "• Hr-yksikkö" in notice.plain
+    assert notice.button_texts()[0] != "✍ Raportoi: Hr-yksikkö"  # "nudge them all" comes first
+    await tg.press(coordinator, notice, "✍ Raportoi: Hr-yksikkö")
+    assert "puolesta" in (await tg.next_reply(coordinator)).plain
+    assert "Hr-yksikkö" in (await tg.next_reply(coordinator)).plain

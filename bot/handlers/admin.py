@@ -18,6 +18,7 @@ from bot.chat.coordination import (
     reopen_question,
     short_name,
 )
+from bot.chat.keyboards import on_behalf_keyboard
 from bot.domain.dates import parse_day, typed_day
 from bot.domain.invitations import VALID_FOR, deep_link, new_code
 from bot.domain.privacy import Action, round_opened
@@ -135,10 +136,12 @@ async def people_command(update: Update, context: KotobotContext) -> None:
                          name))
     for unit_id, labels in by_unit.items():
         blocks.append(f"<b>{escape(unit_name(index, unit_id, tr))}</b>\n" + "\n".join(labels))
-    without = [unit_name(index, u.id, tr) for u in index.lead_units() if u.id not in by_unit]
+    nobody = sorted((u.id for u in index.lead_units() if u.id not in by_unit),
+                    key=lambda u: unit_name(index, u, tr).casefold())
+    without = [unit_name(index, u, tr) for u in nobody]
     if without:
         blocks.append(_("<b>Units with no contact person</b>") + "\n"
-                      + "\n".join(f"• {escape(name)}" for name in sorted(without, key=str.casefold)))
+                      + "\n".join(f"• {escape(name)}" for name in without))
     members = []
     for person in council:
         number = len(numbered) + 1
@@ -154,6 +157,11 @@ async def people_command(update: Update, context: KotobotContext) -> None:
     for start in range(0, len(rows), BUTTONS_PER_MESSAGE // 3):
         await message.reply_text(_("Remove a contact person or council member (by number):"),
                                  reply_markup=InlineKeyboardMarkup(rows[start:start + BUTTONS_PER_MESSAGE // 3]))
+    round_ = await services.reporting.current_round()
+    if nobody and round_ is not None and round_.is_open:  # the coordinator can report for them
+        await message.reply_text(
+            _("Report for a unit with no contact person, on its behalf:"),
+            reply_markup=on_behalf_keyboard(index, tr, round_.year, nobody))
 
 
 COUNCIL_TOKEN = "c"
