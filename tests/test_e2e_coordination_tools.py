@@ -171,3 +171,18 @@ async def test_report_on_behalf_from_people_and_from_the_missing_notice(
     await tg.press(coordinator, notice, "✍ Raportoi: Hr-yksikkö")
     assert "puolesta" in (await tg.next_reply(coordinator)).plain
     assert "Hr-yksikkö" in (await tg.next_reply(coordinator)).plain
+
+
+async def test_highlights_can_be_chosen_from_the_digest_command_too(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg, "2026", "31.1.2027")
+    contact = await join(tg, 20, "welcome-office")
+    await report_with_comments(tg, contact, "All good")
+    coordinator = tg.user(COORDINATOR_ID)
+    await tg.send(coordinator, "/digest 2026")
+    chooser = (await until_buttons(tg, coordinator, "☆ Welcome Office"))[-1]
+    await tg.press(coordinator, chooser, "☆ Welcome Office")
+    assert (await tg.callback_answer(coordinator)).text == "Valittu nostoksi."
+    assert "★1 Welcome Office" in (await tg.next_reply(coordinator)).button_texts()
+    await tg.press(coordinator, chooser, "★1 Welcome Office")  # a second tap drops it
+    assert (await tg.callback_answer(coordinator)).text == "Ei enää nosto."
+    assert "☆ Welcome Office" in (await tg.next_reply(coordinator)).button_texts()

@@ -13,6 +13,7 @@ from telegram.error import TelegramError
 from bot.catalogue.index import CatalogueIndex
 from bot.chat import scope
 from bot.chat.callbacks import BadCallback
+from bot.chat.coordination import highlights_keyboard, highlights_text
 from bot.chat.summary_view import summary_blocks
 from bot.domain.dates import parse_day
 from bot.domain.names import match_names
@@ -268,3 +269,9 @@ async def digest_command(update: Update, context: KotobotContext) -> None:
                                    "(in their own language)."))
     for part in await services.digest_parts(await services.digest_facts(round_), tr.lang):
         await services.outreach.messenger.send(message.chat_id, part)
+    candidates = await services.coordination.highlight_candidates(round_.year)
+    if sent_at is None and candidates:  # the highlights can still be chosen
+        chosen = await services.coordination.highlights(round_.year)
+        await message.reply_text(highlights_text(tr, round_.year, len(chosen)),
+                                 reply_markup=highlights_keyboard(services.catalogue, tr, round_.year,
+                                                                  candidates, chosen))
