@@ -162,6 +162,9 @@ async def test_report_on_behalf_from_people_and_from_the_missing_notice(
     book = workbook_of((await replies_until(tg, coordinator, "document"))[-1])
     answered_by = {row[8] for row in book["Vastaukset"].iter_rows(min_row=2, values_only=True) if row[8]}
     assert answered_by == {"Hanna yksikön Hr-yksikkö puolesta"}
+    history = list(book["Historia"].iter_rows(min_row=2, values_only=True))
+    assert len(history) == 1 and history[0][1] == "Hr-yksikkö" and history[0][4] is None
+    assert history[0][6] == "Hanna yksikön Hr-yksikkö puolesta"  # the answer history says so too
     # after the deadline, the missing-units notice offers the same for units with nobody
     clock.set(at(2027, 2, 1, 9, 0))
     await tick(bot)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from bot.domain.ports import CoordinationStore
-from bot.domain.records import Answer, Person, Role, Round
+from bot.domain.records import Answer, HistoryEntry, Person, Role, Round
 
 LOW_RESPONSE = 0.5
 """Below this share of expected units reporting, the digest preview warns the coordinator."""
@@ -132,6 +132,10 @@ class Coordination:
 
     async def on_behalf(self, year: int) -> set[tuple[str, int]]:
         return await self.store.on_behalf(year)
+
+    async def history(self, year: int) -> list[HistoryEntry]:
+        """Every change to the round's answers, for the coordinator's workbook."""
+        return await self.store.answer_history(year)
 
     async def contacts_by_unit(self) -> dict[str, list[str]]:
         """unit → its contact persons' names, for the workbook's Units sheet."""

@@ -187,7 +187,13 @@ async def send_export(message: Message, context: KotobotContext, round_: Round,
     rows = unit_rows(summary, data.submissions, await services.coordination.contacts_by_unit(), on_behalf)
     workbook = await asyncio.to_thread(with_units_sheet, workbook, services.catalogue, rows, tr,
                                        services.settings.tz)
-    if context.me.is_coordinator:  # the audit log is for coordinators, not the council
+    if context.me.is_coordinator:  # who changed what, and the audit log: not for the council
+        from bot.reports.history_sheet import with_history_sheet
+
+        workbook = await asyncio.to_thread(
+            with_history_sheet, workbook, services.catalogue, summary,
+            await services.coordination.history(round_.year), people, for_units, tr,
+            services.settings.tz)
         workbook = await asyncio.to_thread(with_audit_sheet, workbook,
                                            await services.storage.audit_entries(), tr, services.settings.tz)
     if theme_id is None and unit_id is None:

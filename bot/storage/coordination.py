@@ -6,9 +6,10 @@ A mixin of `Storage`; the rules it serves live in `bot.domain.coordination`.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
-from bot.domain.records import Person
+from bot.domain.records import HistoryEntry, Person
 from bot.storage.reporting import _person, _Queries, _ts
 
 
@@ -63,3 +64,14 @@ class CoordinationQueries:
     async def remove_highlight(self: _Queries, year: int, unit_id: str) -> None:
         await self._write("DELETE FROM digest_highlights WHERE year = ? AND unit_id = ?",
                           (year, unit_id))
+
+    async def answer_history(self: _Queries, year: int) -> list[HistoryEntry]:
+        """Every change to the round's answers, oldest first, with the file an imported one
+        came from: the coordinator's record of who changed what."""
+        rows = await self._all(
+            "SELECT year, unit_id, key, old_value, new_value, person_id, at, source"
+            " FROM answer_history WHERE year = ? ORDER BY id", (year,))
+        return [HistoryEntry(row["year"], row["unit_id"], row["key"],
+                             json.loads(row["old_value"]) if row["old_value"] is not None else None,
+                             json.loads(row["new_value"]), row["person_id"],
+                             datetime.fromisoformat(row["at"]), row["source"]) for row in rows]
