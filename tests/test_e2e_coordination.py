@@ -47,6 +47,7 @@ async def test_a_council_member_can_be_removed_and_is_told(tg: FakeTelegram, bot
     coordinator = tg.user(COORDINATOR_ID)
     await say(tg, coordinator, "/people")
     buttons = await tg.next_reply(coordinator)
+    assert "✍ Raportoi: Hr-yksikkö" in buttons.button_texts()  # units with nobody: on their behalf
     question = await press(tg, coordinator, buttons, "✖ 1 Member50")
     assert "Monikulttuurisuusneuvostosta" in question.plain
     done = await press(tg, coordinator, question, "✅ Kyllä, tee se")

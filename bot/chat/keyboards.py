@@ -112,7 +112,3 @@ def on_behalf_rows(index: CatalogueIndex, tr: Translator, year: int,
         callback_data=pack(callbacks.ON_BEHALF, year, UnitRef(unit_id).encode(index)))]
         for unit_id in units[:90]]
 
-
-def on_behalf_keyboard(index: CatalogueIndex, tr: Translator, year: int,
-                       units: list[str]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(on_behalf_rows(index, tr, year, units))
