@@ -50,6 +50,7 @@ from bot.handlers import (
     privacy,
     reminding,
     report,
+    report_for,
     review,
     summary,
 )
@@ -182,6 +183,9 @@ def _add_handlers(application: Application) -> None:
         callbacks.NUDGE_ALL: reminding.nudge_button,
         callbacks.CONFIRM: confirmations.confirm_button,
         callbacks.DIGEST: digest_control.digest_button,
+        callbacks.HIGHLIGHT: digest_control.highlight_button,
+        callbacks.SCOPE: summary.scope_button,
+        callbacks.ON_BEHALF: report_for.on_behalf_button,
         privacy.FORGET: privacy.forget_button,
     }
     for prefix, callback in buttons.items():

@@ -145,7 +145,9 @@ class Services:
             answers = await self.storage.answers_of_years(range(programme.start, programme.end + 1))
         return DigestFacts(await load_round_data(self.storage, round_),
                            await self.storage.people_names(), answers,
-                           {r.year for r in await self.storage.rounds()})
+                           {r.year for r in await self.storage.rounds()},
+                           tuple(await self.coordination.highlights(round_.year)),
+                           frozenset(await self.coordination.on_behalf(round_.year)))
 
     async def digest_parts(self, facts: DigestFacts, language: str | None) -> list[Part]:
         """The digest in one language; drawn in a worker thread so nobody waits for it."""

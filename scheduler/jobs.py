@@ -25,9 +25,11 @@ from bot.chat.coordination import (
     digest_controls_keyboard,
     digest_controls_text,
     digest_sent_text,
+    highlights_keyboard,
+    highlights_text,
 )
 from bot.chat.keyboards import nudge_keyboard
-from bot.domain.coordination import is_low_response
+from bot.domain.coordination import commented_units, is_low_response
 from bot.domain.outreach import Delivery, Part, Recipient
 from bot.domain.records import DeliveryState, Round
 from bot.domain.reminding import FanOut, ReminderKind
@@ -153,7 +155,10 @@ class Scheduling:
                 "The deadline of round {year} has passed. {count} units have not submitted:",
                 len(pending)).format(year=round_.year, count=len(pending)) + "\n" + names
 
-        await services.tell_coordinators(text, lambda tr: nudge_keyboard(tr, round_.year), key=key)
+        staffed = await services.coordination.contacts_by_unit()
+        nobody = [u for u in pending if u not in staffed]  # the coordinator can report for them
+        await services.tell_coordinators(
+            text, lambda tr: nudge_keyboard(tr, round_.year, services.catalogue, nobody), key=key)
 
     async def _plan(self, round_: Round) -> RoundPlan:
         released = await self.services.coordination.digest_released_at(round_.year)
@@ -198,11 +203,16 @@ class Scheduling:
         reported = len(facts.round.submissions)
         expected = reported + len(await services.reporting.pending_units(round_))
         members = len(await services.storage.council_members())
+        candidates = list(commented_units(facts.round.answers))
 
         async def parts(tr: Translator) -> list[Part]:
             intro = digest_ahead_text(tr, round_.year, tr.date(when.date()), members, reported,
                                       expected, is_low_response(reported, expected))
-            return [Part(intro), *await services.digest_parts(facts, tr.lang),
+            choose = [Part(highlights_text(tr, round_.year, len(facts.chosen)),
+                           markup=highlights_keyboard(services.catalogue, tr, round_.year,
+                                                      candidates, list(facts.chosen)))
+                      ] if candidates else []
+            return [Part(intro), *await services.digest_parts(facts, tr.lang), *choose,
                     Part(digest_controls_text(tr, round_.year),
                          markup=digest_controls_keyboard(tr, round_.year))]
         await services.tell_coordinators_parts(key, parts)

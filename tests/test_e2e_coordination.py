@@ -47,6 +47,7 @@ async def test_a_council_member_can_be_removed_and_is_told(tg: FakeTelegram, bot
     coordinator = tg.user(COORDINATOR_ID)
     await say(tg, coordinator, "/people")
     buttons = await tg.next_reply(coordinator)
+    assert "✍ Raportoi: Hr-yksikkö" in buttons.button_texts()  # units with nobody: on their behalf
     question = await press(tg, coordinator, buttons, "✖ 1 Member50")
     assert "Monikulttuurisuusneuvostosta" in question.plain
     done = await press(tg, coordinator, question, "✅ Kyllä, tee se")
@@ -136,10 +137,13 @@ async def test_a_coordinator_reports_for_a_unit_without_a_contact(tg: FakeTelegr
         step = await answer_in(tg, coordinator, step, tr)
     await press(tg, coordinator, step, submit)
     tg.drain(coordinator)
-    await tg.send(coordinator, "/export")
+    await tg.send(coordinator, "/export 2026")
     document = await tg.next_reply(coordinator)
     while document.kind != "document":
         document = await tg.next_reply(coordinator)
     workbook = openpyxl.load_workbook(io.BytesIO(document.document or b""))
     rows = {row[0]: row for row in workbook["Yksiköt"].iter_rows(min_row=2, values_only=True)}
     assert rows["Hr-yksikkö"][5] == "Hanna yksikön puolesta" and rows["Hr-yksikkö"][2] is not None
+    answered_by = {row[8] for row in workbook["Vastaukset"].iter_rows(min_row=2, values_only=True)
+                   if row[4] == "Hr-yksikkö" and row[8]}
+    assert answered_by == {"Hanna yksikön Hr-yksikkö puolesta"}  # each answer says so too

@@ -86,7 +86,7 @@ async def test_a_filled_form_is_previewed_imported_and_shown_as_imported(
     history = await storage.history_sources(2026, "welcome-office")
     assert len(history) == 9 and {source for _key, source in history} == {"vastaukset.xlsx"}
     assert "welcome-office" in await storage.submissions(2026)  # every question answered
-    text = "\n".join(m.plain for m in (await summary_replies(tg, coordinator, "/summary"))[:-1])
+    text = "\n".join(m.plain for m in (await summary_replies(tg, coordinator, "/summary 2026"))[:-1])
     assert "Koordinaattori on tuonut 9 vastausta työkirjoista: Welcome Office" in text
     book = await form(tg, "/export 2026")
     sheet = book["Vastaukset"]

@@ -113,7 +113,7 @@ async def test_forget_erases_the_person_and_keeps_the_units_answers(
     assert not leftovers, leftovers
     after = await summary_replies(tg, coordinator, "/summary 2026 welcome-office")
     assert "Reports: 1/1" in after[0].plain  # the unit's answers still count
-    await tg.send(coordinator, "/export")
+    await tg.send(coordinator, "/export 2026")
     document = await tg.next_reply(coordinator)
     workbook = openpyxl.load_workbook(io.BytesIO(document.document or b""))
     answered_by = {str(row[8].value) for row in workbook["Answers"].iter_rows(min_row=2)

@@ -57,7 +57,7 @@ async def test_summary_for_the_coordinator(tg: FakeTelegram, bot: object) -> Non
     contact = await join(tg, 20, "welcome-office")
     await report_and_submit(tg, contact)
     await tg.next_reply(coordinator)  # "submitted" note
-    received = await summary_replies(tg, coordinator, "/summary")
+    received = await summary_replies(tg, coordinator, "/summary 2026")
     text = "\n".join(m.plain for m in received[:-1])
     assert "Summary 2026" in text and "Reports: 1/" in text and "on time 1" in text
     assert "Not submitted" in text and "Työllisyyspalvelut" not in text  # English names for en
@@ -79,7 +79,7 @@ async def test_export_workbook_in_the_askers_language(tg: FakeTelegram, bot: obj
     contact = await join(tg, 20, "welcome-office")
     await report_and_submit(tg, contact)
     await tg.next_reply(coordinator)
-    await tg.send(coordinator, "/export")
+    await tg.send(coordinator, "/export 2026")
     document = await tg.next_reply(coordinator)
     assert document.kind == "document" and document.filename and document.filename.endswith(".xlsx")
     workbook = openpyxl.load_workbook(io.BytesIO(document.document or b""))
@@ -166,7 +166,7 @@ async def test_digest_preview_for_the_coordinator(tg: FakeTelegram, bot: object)
 async def test_council_members_read_the_summary_but_cannot_run_rounds(tg: FakeTelegram, bot: object) -> None:
     await open_round(tg)
     member = await council_member(tg, 50, "sv")
-    received = await summary_replies(tg, member, "/summary")
+    received = await summary_replies(tg, member, "/summary 2026")
     assert "Lägesöversikt 2026" in received[0].plain
     refusal = await say(tg, member, "/digest 2026")
     assert "integrationskoordinator" in refusal.plain.lower() or "koordinator" in refusal.plain.lower()

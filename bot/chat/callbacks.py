@@ -99,4 +99,7 @@ REMOVE_CONTACT = "x"  # x:<person id>:<unit>
 NUDGE_ALL = "m"  # m:<year>
 CONFIRM = "k"  # k:<c|o|x|y|->:<year | person>[:<yyyymmdd | unit>]: an irreversible action, confirmed
 DIGEST = "d"  # d:<year>:<s = as scheduled | p = postpone a week | n = send now>
+HIGHLIGHT = "h"  # h:<year>:<unit>: choose or drop a unit's comment as a digest highlight
+SCOPE = "y"  # y:<s = summary | e = export>:<year>[:<t = theme | u = unit | a = all>:<position | unit>]
+ON_BEHALF = "o"  # o:<year>:<unit>: a coordinator reports for a unit without a contact
 # also taken elsewhere: "f" (privacy: forget), "w" (imports: workbook)

@@ -8,9 +8,12 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.catalogue.index import CatalogueIndex
 from bot.chat import callbacks
-from bot.chat.callbacks import pack
+from bot.chat.callbacks import UnitRef, pack
+from bot.domain.coordination import MAX_HIGHLIGHTS
 from bot.i18n import Translator
+from bot.wording.labels import unit_name
 
 CANCEL = "-"
 
@@ -146,3 +149,26 @@ def digest_sent_text(tr: Translator, year: int, sent: int, unreachable: int) -> 
                                   "{count} could not be reached (have blocked the bot).",
                                   unreachable).format(count=unreachable)
     return text
+
+
+def highlights_text(tr: Translator, year: int, chosen: int) -> str:
+    """Above the buttons that choose which units' comments lead the digest."""
+    _ = tr.gettext
+    return _("Highlights: choose up to {limit} units whose comments lead the digest of {year} "
+             "(★ = chosen, in the order chosen). If you choose none, the most recent comments "
+             "lead.").format(limit=MAX_HIGHLIGHTS, year=year) + "\n" + _(
+        "Chosen: {chosen} of {limit}.").format(chosen=chosen, limit=MAX_HIGHLIGHTS)
+
+
+def highlights_keyboard(index: CatalogueIndex, tr: Translator, year: int, candidates: list[str],
+                        chosen: list[str]) -> InlineKeyboardMarkup:
+    """One button per unit that commented: ☆ to choose it, ★n (its place) to drop it."""
+    def label(unit_id: str) -> str:
+        mark = f"★{chosen.index(unit_id) + 1}" if unit_id in chosen else "☆"
+        return f"{mark} {unit_name(index, unit_id, tr)}"
+
+    ordered = sorted(candidates, key=lambda u: unit_name(index, u, tr).casefold())
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(label(unit_id), callback_data=pack(
+            callbacks.HIGHLIGHT, year, UnitRef(unit_id).encode(index)))]
+        for unit_id in ordered[:100]])

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.catalogue.index import CatalogueIndex
 from bot.chat.summary_view import digest_blocks, trend_block
 from bot.chat.views import split_blocks
-from bot.domain.coordination import pick_highlights
+from bot.domain.coordination import commented_units, pick_highlights
 from bot.domain.outreach import Part
 from bot.domain.records import Answer
 from bot.domain.summary import RoundData, done_trend, status_by_year, summarise
@@ -29,19 +29,17 @@ class DigestFacts:
     people: dict[int, str]
     programme_answers: list[Answer] | None  # after the last programme year: every year's
     reported_years: set[int]
+    chosen: tuple[str, ...] = ()  # the coordinator's highlights, in the order chosen
+    on_behalf: frozenset[tuple[str, int]] = frozenset()  # (unit, coordinator) reporting for it
 
 
-def digest_highlights(answers: list[Answer]) -> list[tuple[str, str, str]]:
+def digest_highlights(answers: list[Answer],
+                      chosen: tuple[str, ...] = ()) -> list[tuple[str, str, str]]:
     """(unit, measure, comment) of the units whose comments lead the digest: each unit's
-    latest comment, the most recent units first (see `pick_highlights`)."""
-    latest: dict[str, Answer] = {}
-    for answer in answers:
-        commented = answer.key.startswith("comment:") and isinstance(answer.value, str) \
-            and answer.value.strip()
-        if commented and (answer.unit_id not in latest
-                          or answer.answered_at > latest[answer.unit_id].answered_at):
-            latest[answer.unit_id] = answer
-    units = pick_highlights([], {unit: a.answered_at for unit, a in latest.items()})
+    latest comment, the coordinator's choice or else the most recent units first (see
+    `pick_highlights`)."""
+    latest = commented_units(answers)
+    units = pick_highlights(list(chosen), {unit: a.answered_at for unit, a in latest.items()})
     return [(unit, latest[unit].key.removeprefix("comment:"), latest[unit].value) for unit in units]
 
 
@@ -56,10 +54,11 @@ def render_digest(index: CatalogueIndex, facts: DigestFacts, tr: Translator,
     summary = summarise(index, facts.round)
     title = _("Integration programme follow-up {year}: digest for the Multicultural Council").format(
         year=year)
-    blocks = digest_blocks(index, summary, tr, title, digest_highlights(facts.round.answers))
+    blocks = digest_blocks(index, summary, tr, title, digest_highlights(facts.round.answers, facts.chosen))
     documents = [Part(
         _("All answers of {year}, and a summary per theme.").format(year=year),
-        summary_workbook(index, summary, facts.round.answers, facts.people, tr, tz),
+        summary_workbook(index, summary, facts.round.answers, facts.people, tr, tz,
+                         facts.on_behalf),
         _("kotobot-{year}.xlsx").format(year=year))]
     charts = [Part(_("Measures by status, {year}").format(year=year),
                    status_chart(index, summary, tr), "status.png", photo=True)]

@@ -174,7 +174,21 @@ def status_keyboard(index: CatalogueIndex, tr: Translator, units: list[tuple[str
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def nudge_keyboard(tr: Translator, year: int) -> InlineKeyboardMarkup:
-    """Under the missing-units notice: remind every late unit now."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(
-        tr.gettext("Nudge them all now"), callback_data=pack(callbacks.NUDGE_ALL, year))]])
+def nudge_keyboard(tr: Translator, year: int, index: CatalogueIndex | None = None,
+                   without_contact: list[str] | None = None) -> InlineKeyboardMarkup:
+    """Under the missing-units notice: remind every late unit now; and for each late unit
+    that has no contact person, report on its behalf."""
+    rows = [[InlineKeyboardButton(
+        tr.gettext("Nudge them all now"), callback_data=pack(callbacks.NUDGE_ALL, year))]]
+    if index is not None and without_contact:
+        rows += on_behalf_rows(index, tr, year, without_contact)
+    return InlineKeyboardMarkup(rows)
+
+
+def on_behalf_rows(index: CatalogueIndex, tr: Translator, year: int,
+                   units: list[str]) -> list[list[InlineKeyboardButton]]:
+    """"✍ Report for <unit>" per unit, for the coordinator to report on its behalf."""
+    return [[InlineKeyboardButton(
+        tr.gettext("✍ Report for {unit}").format(unit=unit_name(index, unit_id, tr)),
+        callback_data=pack(callbacks.ON_BEHALF, year, UnitRef(unit_id).encode(index)))]
+        for unit_id in units[:90]]

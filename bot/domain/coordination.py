@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 from bot.domain.ports import CoordinationStore
-from bot.domain.records import Person, Role, Round
+from bot.domain.records import Answer, HistoryEntry, Person, Role, Round
 
 LOW_RESPONSE = 0.5
 """Below this share of expected units reporting, the digest preview warns the coordinator."""
@@ -36,6 +37,26 @@ def pick_highlights(chosen: list[str], commented: dict[str, datetime],
     if picked:
         return picked[:limit]
     return sorted(commented, key=lambda unit: (commented[unit], unit), reverse=True)[:limit]
+
+
+class Highlight(StrEnum):
+    """What a tap on a highlight button did."""
+
+    CHOSEN = "chosen"
+    DROPPED = "dropped"
+    FULL = "full"  # already MAX_HIGHLIGHTS chosen: drop one first
+
+
+def commented_units(answers: list[Answer]) -> dict[str, Answer]:
+    """Each unit's latest non-empty comment: the candidates for the digest's highlights."""
+    latest: dict[str, Answer] = {}
+    for answer in answers:
+        commented = answer.key.startswith("comment:") and isinstance(answer.value, str) \
+            and answer.value.strip()
+        if commented and (answer.unit_id not in latest
+                          or answer.answered_at > latest[answer.unit_id].answered_at):
+            latest[answer.unit_id] = answer
+    return latest
 
 
 @dataclass(frozen=True)
@@ -112,9 +133,33 @@ class Coordination:
     async def on_behalf(self, year: int) -> set[tuple[str, int]]:
         return await self.store.on_behalf(year)
 
+    async def history(self, year: int) -> list[HistoryEntry]:
+        """Every change to the round's answers, for the coordinator's workbook."""
+        return await self.store.answer_history(year)
+
     async def contacts_by_unit(self) -> dict[str, list[str]]:
         """unit → its contact persons' names, for the workbook's Units sheet."""
         names: dict[str, list[str]] = {}
         for unit_id, person in await self.store.contacts():
             names.setdefault(unit_id, []).append(person.name or str(person.telegram_id))
         return names
+
+    async def highlights(self, year: int) -> list[str]:
+        """The units the coordinator chose to lead the digest (empty: the most recent lead)."""
+        return await self.store.highlights(year)
+
+    async def highlight_candidates(self, year: int) -> list[str]:
+        """Units with a comment in the round: what the coordinator can choose from."""
+        return list(commented_units(await self.store.answers_of_years([year])))
+
+    async def toggle_highlight(self, year: int, unit_id: str) -> Highlight:
+        """Choose a unit's comment for the digest's highlights, or drop it if chosen; at most
+        `MAX_HIGHLIGHTS`, kept in the database so a restart or the next tick keeps them."""
+        chosen = await self.store.highlights(year)
+        if unit_id in chosen:
+            await self.store.remove_highlight(year, unit_id)
+            return Highlight.DROPPED
+        if len(chosen) >= MAX_HIGHLIGHTS:
+            return Highlight.FULL
+        await self.store.add_highlight(year, unit_id, self.clock())
+        return Highlight.CHOSEN

@@ -90,6 +90,7 @@ class HistoryEntry:
     new_value: Any
     person_id: int
     at: datetime
+    source: str | None = None  # the workbook's file name when imported by the coordinator
 
 
 @dataclass(frozen=True)

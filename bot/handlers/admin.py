@@ -18,6 +18,7 @@ from bot.chat.coordination import (
     reopen_question,
     short_name,
 )
+from bot.chat.keyboards import on_behalf_rows
 from bot.domain.dates import parse_day, typed_day
 from bot.domain.invitations import VALID_FOR, deep_link, new_code
 from bot.domain.privacy import Action, round_opened
@@ -54,6 +55,7 @@ def coordinators_only(handler: Handler) -> Handler:
 
 
 BUTTONS_PER_MESSAGE = 90
+MAX_BUTTONS = 100  # Telegram's limit for one keyboard
 """Below Telegram's limit of 100 buttons per keyboard."""
 
 
@@ -135,10 +137,12 @@ async def people_command(update: Update, context: KotobotContext) -> None:
                          name))
     for unit_id, labels in by_unit.items():
         blocks.append(f"<b>{escape(unit_name(index, unit_id, tr))}</b>\n" + "\n".join(labels))
-    without = [unit_name(index, u.id, tr) for u in index.lead_units() if u.id not in by_unit]
+    nobody = sorted((u.id for u in index.lead_units() if u.id not in by_unit),
+                    key=lambda u: unit_name(index, u, tr).casefold())
+    without = [unit_name(index, u, tr) for u in nobody]
     if without:
         blocks.append(_("<b>Units with no contact person</b>") + "\n"
-                      + "\n".join(f"• {escape(name)}" for name in sorted(without, key=str.casefold)))
+                      + "\n".join(f"• {escape(name)}" for name in without))
     members = []
     for person in council:
         number = len(numbered) + 1
@@ -150,10 +154,25 @@ async def people_command(update: Update, context: KotobotContext) -> None:
     buttons = [InlineKeyboardButton(f"✖ {number} {short_name(name)}", callback_data=data)
                for number, data, name in numbered]
     rows = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
-    # Telegram takes at most 100 buttons in one keyboard: long lists go in several messages
-    for start in range(0, len(rows), BUTTONS_PER_MESSAGE // 3):
-        await message.reply_text(_("Remove a contact person or council member (by number):"),
-                                 reply_markup=InlineKeyboardMarkup(rows[start:start + BUTTONS_PER_MESSAGE // 3]))
+    round_ = await services.reporting.current_round()
+    offer = on_behalf_rows(index, tr, round_.year, nobody) \
+        if nobody and round_ is not None and round_.is_open else []  # the coordinator reports for them
+    # Telegram takes at most 100 buttons in one keyboard: long lists go in several messages;
+    # the "✍ Report for" buttons ride on the last one when they fit
+    chunks = [rows[start:start + BUTTONS_PER_MESSAGE // 3]
+              for start in range(0, len(rows), BUTTONS_PER_MESSAGE // 3)]
+    merged = bool(offer and chunks and sum(map(len, chunks[-1])) + len(offer) <= MAX_BUTTONS)
+    if merged:
+        chunks[-1], offer = chunks[-1] + offer, []
+    for number, chunk in enumerate(chunks, start=1):
+        text = _("Remove a contact person or council member (by number):")
+        if merged and number == len(chunks):
+            text = _("Remove a contact person or council member (by number), or report for a "
+                     "unit with no contact person on its behalf (✍):")
+        await message.reply_text(text, reply_markup=InlineKeyboardMarkup(chunk))
+    if offer:
+        await message.reply_text(_("Report for a unit with no contact person, on its behalf:"),
+                                 reply_markup=InlineKeyboardMarkup(offer))
 
 
 COUNCIL_TOKEN = "c"

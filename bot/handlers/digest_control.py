@@ -1,5 +1,6 @@
 """The coordinator's controls on the council digest, from the preview that arrives a few
-working days ahead: send as scheduled, postpone a week, or send now."""
+working days ahead: send as scheduled, postpone a week, or send now; and which units'
+comments lead it (the highlights)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,15 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 
 from bot.chat import callbacks
-from bot.chat.callbacks import BadCallback
-from bot.chat.coordination import POSTPONE, SCHEDULED, SEND_NOW
+from bot.chat.callbacks import BadCallback, UnitRef
+from bot.chat.coordination import (
+    POSTPONE,
+    SCHEDULED,
+    SEND_NOW,
+    highlights_keyboard,
+    highlights_text,
+)
+from bot.domain.coordination import MAX_HIGHLIGHTS, Highlight
 from bot.domain.privacy import Action
 from bot.handlers.admin import coordinators_only
 from bot.handlers.audit import audit
@@ -65,3 +73,36 @@ async def digest_button(update: Update, context: KotobotContext) -> None:
                                          "tell you when it is out.").format(year=year))
         if services.scheduling is not None:
             services.scheduling.poke()
+
+
+@coordinators_only
+@button_guard
+async def highlight_button(update: Update, context: KotobotContext) -> None:
+    """☆/★ under the preview: choose or drop a unit's comment as a highlight, in place."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and isinstance(query.message, Message)
+    services, tr = context.services, context.tr
+    _ = tr.gettext
+    year_t, unit_t = callbacks.unpack(query.data, callbacks.HIGHLIGHT, 2)
+    year = callbacks.year_of(year_t)
+    unit_id = UnitRef.decode(unit_t, services.catalogue).unit_id
+    round_ = await services.coordination.round(year)
+    if round_ is None:
+        raise BadCallback(query.data)
+    if await services.coordination.digest_sent_at(year) is not None:
+        await query.answer(_("The digest of {year} has already been sent.").format(year=year),
+                           show_alert=True)
+        return
+    outcome = await services.coordination.toggle_highlight(year, unit_id)
+    if outcome is Highlight.FULL:
+        await query.answer(_("At most {limit} highlights: drop one first (★).").format(
+            limit=MAX_HIGHLIGHTS), show_alert=True)
+        return
+    await query.answer(_("Chosen as a highlight.") if outcome is Highlight.CHOSEN
+                       else _("No longer a highlight."))
+    chosen = await services.coordination.highlights(year)
+    with suppress(TelegramError):  # a double tap may leave nothing to change
+        await query.message.edit_text(
+            highlights_text(tr, year, len(chosen)),
+            reply_markup=highlights_keyboard(services.catalogue, tr, year,
+                                             await services.coordination.highlight_candidates(year), chosen))

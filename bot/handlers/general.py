@@ -41,15 +41,25 @@ def help_text(viewer: Viewer, tr: Translator, programme: Text) -> str:
     if viewer.units:
         lines += [_("/report – report your unit's measures, step by step"),
                   _("/status – what is due, answered and missing")]
-    if viewer.may_read_summaries:
+    if viewer.may_read_summaries and not viewer.is_coordinator:
         lines += [_("/summary – where the programme stands"),
                   _("/export – every answer as an Excel workbook")]
-    if viewer.is_coordinator:
-        lines += [_("/invite – invite a unit's contact person or a council member"),
-                  _("/people – units and their contact persons"),
-                  _("/round – open or close a reporting round; /rounds lists them"),
-                  _("/remind – remind everyone who still has something to report"),
-                  _("/digest – preview or schedule the council's yearly digest")]
+    if viewer.is_coordinator:  # every command, with an example to copy
+        lines += [_("/invite – invite a unit's contact person or a council member; e.g. "
+                    "/invite council, /invite Welcome, or /invite alone for buttons"),
+                  _("/people – units, their contact persons and the council; remove someone "
+                    "with a button, or report for a unit that has nobody"),
+                  _("/round – e.g. /round open 2026 31.1.2027, /round close 2026, "
+                    "/round reminders 2026 14,7,1,-3; /rounds lists the rounds"),
+                  _("/remind – remind everyone who still has something to report, now"),
+                  _("/summary – where the programme stands; e.g. /summary 2026 Work, or "
+                    "/summary alone for buttons"),
+                  _("/export – every answer as an Excel workbook; e.g. /export 2026, "
+                    "/export 2026 Work, /export template 2026 for an empty form"),
+                  _("/digest – e.g. /digest 2026 previews the council's digest, "
+                    "/digest schedule 2026 15.2.2027 sets its date"),
+                  _("/report – e.g. /report Welcome: report on behalf of a unit whose contact "
+                    "cannot use Telegram")]
     lines += [_("/privacy – how your personal data is handled; /mydata, /forget")]
     lines += [_("/language – change the language"),
               _("/cancel – stop what you are doing (your answers are kept)"),

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import suppress
 from functools import wraps
 from html import escape
 
 from telegram import Message, Update
+from telegram.error import TelegramError
 
 from bot.catalogue.index import CatalogueIndex
+from bot.chat import scope
+from bot.chat.callbacks import BadCallback
+from bot.chat.coordination import highlights_keyboard, highlights_text
 from bot.chat.summary_view import summary_blocks
 from bot.domain.dates import parse_day
 from bot.domain.names import match_names
@@ -20,7 +25,7 @@ from bot.domain.summary import load_round_data, summarise
 from bot.handlers import imports
 from bot.handlers.admin import coordinators_only
 from bot.handlers.audit import audit
-from bot.handlers.common import Handler, refuse, send_blocks
+from bot.handlers.common import Handler, button_guard, refuse, send_blocks
 from bot.i18n import Translator
 from bot.services import KotobotContext
 from bot.wording.labels import unit_name
@@ -40,7 +45,7 @@ def summaries_only(handler: Handler) -> Handler:
 async def _pick_round(message: Message, context: KotobotContext, args: list[str]) -> Round | None:
     """The round named by a year in `args` (removed from it), or the open/latest one."""
     _ = context.tr.gettext
-    rounds = await context.services.storage.rounds()
+    rounds = await context.services.rounds.all()
     if args and args[0].isascii() and args[0].isdigit():
         year = int(args.pop(0)[:6])
         found = next((r for r in rounds if r.year == year), None)
@@ -54,31 +59,61 @@ async def _pick_round(message: Message, context: KotobotContext, args: list[str]
     return found
 
 
+async def _pick_scope(message: Message, context: KotobotContext,
+                      args: list[str]) -> tuple[Round, str | None, str | None] | None:
+    """(round, theme, unit) from `[YEAR] [THEME|UNIT]`, or None after saying what is wrong."""
+    round_ = await _pick_round(message, context, args)
+    if round_ is None or not args:
+        return (round_, None, None) if round_ is not None else None
+    index, query = context.services.catalogue, " ".join(args)
+    found = pick_theme_or_unit(index, query)
+    if len(found) != 1:
+        await message.reply_text(_not_found_text(index, context.tr, query, found))
+        return None
+    kind, key = found[0]
+    return (round_, key, None) if kind == "theme" else (round_, None, key)
+
+
+async def _ask_year(message: Message, context: KotobotContext, command: str) -> None:
+    """No argument: offer the rounds' years as buttons, then the theme or unit."""
+    _ = context.tr.gettext
+    rounds = await context.services.rounds.all()
+    if not rounds:
+        await message.reply_text(_("No reporting round has been opened yet."))
+        return
+    await message.reply_text(_("Which year?"), reply_markup=scope.years_keyboard(
+        command, [r.year for r in rounds]))
+
+
+def _title(index: CatalogueIndex, tr: Translator, year: int, theme_id: str | None,
+           unit_id: str | None) -> str:
+    title = tr.gettext("Summary {year}").format(year=year)
+    if theme_id is not None:
+        title += " · " + tr.text(index.themes[theme_id].title)
+    elif unit_id is not None:
+        title += " · " + unit_name(index, unit_id, tr)
+    return title
+
+
 @summaries_only
 async def summary_command(update: Update, context: KotobotContext) -> None:
-    """/summary [YEAR] [THEME|UNIT]"""
-    services, tr, message = context.services, context.tr, update.effective_message
-    _ = tr.gettext
+    """/summary [YEAR] [THEME|UNIT]; with nothing, buttons: a year, then a theme or unit."""
+    message = update.effective_message
     assert message is not None
-    args = list(context.args or [])
-    round_ = await _pick_round(message, context, args)
-    if round_ is None:
+    if not context.args:
+        await _ask_year(message, context, scope.SUMMARY)
         return
+    chosen = await _pick_scope(message, context, list(context.args))
+    if chosen is not None:
+        await send_summary(message, context, *chosen)
+
+
+async def send_summary(message: Message, context: KotobotContext, round_: Round,
+                       theme_id: str | None, unit_id: str | None) -> None:
+    services, tr = context.services, context.tr
+    _ = tr.gettext
     index = services.catalogue
-    theme_id = unit_id = None
-    title = _("Summary {year}").format(year=round_.year)
-    if args:
-        found = pick_theme_or_unit(index, " ".join(args))
-        if len(found) != 1:
-            await message.reply_text(_not_found_text(index, tr, " ".join(args), found))
-            return
-        kind, key = found[0]
-        if kind == "theme":
-            theme_id = key
-            title += " · " + tr.text(index.themes[key].title)
-        else:
-            unit_id = key
-            title += " · " + unit_name(index, key, tr)
+    title = _title(index, tr, round_.year, theme_id, unit_id)  # escaped by headline_block
     summary = summarise(index, await load_round_data(services.storage, round_), theme_id, unit_id)
     await send_blocks(message, summary_blocks(index, summary, tr, title)
                       + await imports.imported_blocks(context, round_, set(summary.due)))
@@ -116,37 +151,84 @@ def _not_found_text(index: CatalogueIndex, tr: Translator, query: str,
 
 @summaries_only
 async def export_command(update: Update, context: KotobotContext) -> None:
-    """/export [YEAR]: every answer of the round as an Excel workbook."""
-    services, tr, message = context.services, context.tr, update.effective_message
-    _ = tr.gettext
+    """/export [YEAR] [THEME|UNIT]: the round's answers as an Excel workbook; with nothing,
+    buttons: a year, then a theme or unit."""
+    message = update.effective_message
     assert message is not None
     if context.args and context.args[0].lower() == "template":
         await imports.export_template(message, context, list(context.args[1:]))
         return
-    round_ = await _pick_round(message, context, list(context.args or []))
-    if round_ is None:
+    if not context.args:
+        await _ask_year(message, context, scope.EXPORT)
         return
+    chosen = await _pick_scope(message, context, list(context.args))
+    if chosen is not None:
+        await send_export(message, context, *chosen)
+
+
+async def send_export(message: Message, context: KotobotContext, round_: Round,
+                      theme_id: str | None, unit_id: str | None) -> None:
+    """Every answer of the round (or of one theme or unit), rendered in a worker thread."""
+    services, tr = context.services, context.tr
+    _ = tr.gettext
     data = await load_round_data(services.storage, round_)
-    summary = summarise(services.catalogue, data)
+    summary = summarise(services.catalogue, data, theme_id, unit_id)
     from bot.reports.audit_sheet import with_audit_sheet  # openpyxl: loaded on first use
     from bot.reports.units_sheet import unit_rows, with_units_sheet
     from bot.reports.workbook import summary_workbook
 
     people = await services.storage.people_names()
+    for_units = await services.coordination.on_behalf(round_.year)
     workbook = await asyncio.to_thread(summary_workbook, services.catalogue, summary, data.answers,
-                                       people, tr, services.settings.tz)  # off the event loop
+                                       people, tr, services.settings.tz, for_units)  # off the loop
     on_behalf: dict[str, list[str]] = {}
-    for unit_id, person_id in await services.coordination.on_behalf(round_.year):
-        on_behalf.setdefault(unit_id, []).append(people.get(person_id) or "?")
+    for unit, person_id in for_units:
+        on_behalf.setdefault(unit, []).append(people.get(person_id) or "?")
     rows = unit_rows(summary, data.submissions, await services.coordination.contacts_by_unit(), on_behalf)
     workbook = await asyncio.to_thread(with_units_sheet, workbook, services.catalogue, rows, tr,
                                        services.settings.tz)
-    if context.me.is_coordinator:  # the audit log is for coordinators, not the council
+    if context.me.is_coordinator:  # who changed what, and the audit log: not for the council
+        from bot.reports.history_sheet import with_history_sheet
+
+        workbook = await asyncio.to_thread(
+            with_history_sheet, workbook, services.catalogue, summary,
+            await services.coordination.history(round_.year), people, for_units, tr,
+            services.settings.tz)
         workbook = await asyncio.to_thread(with_audit_sheet, workbook,
                                            await services.storage.audit_entries(), tr, services.settings.tz)
+    if theme_id is None and unit_id is None:
+        caption = _("All answers of {year}, and a summary per theme.").format(year=round_.year)
+    else:
+        caption = _("The answers of {scope}.").format(
+            scope=escape(_title(services.catalogue, tr, round_.year, theme_id, unit_id)))
     await message.reply_document(workbook, filename=_("kotobot-{year}.xlsx").format(year=round_.year),
-                                 caption=_("All answers of {year}, and a summary per theme.")
-                                 .format(year=round_.year))
+                                 caption=caption)
+
+
+@summaries_only
+@button_guard
+async def scope_button(update: Update, context: KotobotContext) -> None:
+    """The year, then the whole round, a theme or a unit: the summary or the workbook."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and isinstance(query.message, Message)
+    services, tr = context.services, context.tr
+    _ = tr.gettext
+    chosen = scope.decode_scope(query.data, services.catalogue)
+    round_ = await services.rounds.get(chosen.year)
+    if round_ is None:
+        raise BadCallback(query.data)
+    await query.answer()
+    if not chosen.chosen:
+        with suppress(TelegramError):
+            await query.message.edit_text(
+                _("{year}: everything, a theme or a unit?").format(year=chosen.year),
+                reply_markup=scope.scope_keyboard(services.catalogue, tr, chosen.command, chosen.year))
+        return
+    with suppress(TelegramError):
+        await query.message.edit_text(escape(_title(services.catalogue, tr, chosen.year,
+                                                    chosen.theme_id, chosen.unit_id)))
+    send = send_summary if chosen.command == scope.SUMMARY else send_export
+    await send(query.message, context, round_, chosen.theme_id, chosen.unit_id)
 
 
 @coordinators_only
@@ -193,3 +275,9 @@ async def digest_command(update: Update, context: KotobotContext) -> None:
                                    "(in their own language)."))
     for part in await services.digest_parts(await services.digest_facts(round_), tr.lang):
         await services.outreach.messenger.send(message.chat_id, part)
+    candidates = await services.coordination.highlight_candidates(round_.year)
+    if sent_at is None and candidates:  # the highlights can still be chosen
+        chosen = await services.coordination.highlights(round_.year)
+        await message.reply_text(highlights_text(tr, round_.year, len(chosen)),
+                                 reply_markup=highlights_keyboard(services.catalogue, tr, round_.year,
+                                                                  candidates, chosen))

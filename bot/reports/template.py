@@ -13,7 +13,7 @@ and imported again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from io import BytesIO
 from typing import Any
 
@@ -69,9 +69,14 @@ def vocabulary(translators: Translators) -> Vocabulary:
     return words
 
 
-def answered_by(answer: Answer, people: Mapping[int, str], tr: Translator) -> str | None:
-    """Who gave an answer; an imported one says so, with the file it came from."""
+def answered_by(answer: Answer, people: Mapping[int, str], tr: Translator,
+                on_behalf: Collection[tuple[str, int]] = (), unit: str = "") -> str | None:
+    """Who gave an answer; an imported one says so, with the file it came from, and one a
+    coordinator gave reporting for the unit (`on_behalf`: (unit id, person id)) says that."""
     name = people.get(answer.person_id)
+    if answer.source is None and (answer.unit_id, answer.person_id) in on_behalf:
+        return tr.gettext("{name} on behalf of {unit}").format(name=name or "?",
+                                                               unit=unit or answer.unit_id)
     if answer.source is None:
         return name
     return tr.gettext("imported by {name} from {file}").format(name=name or "?", file=answer.source)

@@ -10,7 +10,7 @@ Catalogue texts come from the catalogue in that language too.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from io import BytesIO
 from typing import Any
@@ -147,8 +147,10 @@ def _field_value(kind: IndicatorKind, value: Any, tr: Translator) -> Any:
 
 
 def summary_workbook(index: CatalogueIndex, summary: Summary, answers: list[Answer],
-                     people: Mapping[int, str], tr: Translator, tz: ZoneInfo) -> bytes:
-    """The round in full: every due measure's answers, the indicator values, one sheet per theme."""
+                     people: Mapping[int, str], tr: Translator, tz: ZoneInfo,
+                     on_behalf: Collection[tuple[str, int]] = ()) -> bytes:
+    """The round in full: every due measure's answers, the indicator values, one sheet per
+    theme. `on_behalf`: (unit, person) pairs where a coordinator reported for the unit."""
     _ = tr.gettext
     names = _SheetNames()
     workbook = Workbook()
@@ -174,7 +176,7 @@ def summary_workbook(index: CatalogueIndex, summary: Summary, answers: list[Answ
                 tr.text(measure.text), measure.id, _unit_name(index, unit, tr),
                 _status_name(values.get((unit, status_key(measure.id))), tr),
                 "; ".join(shown) or None, values.get((unit, comment_key(measure.id))) or None,
-                (answered_by(source, people, tr) or _("a former contact of {unit}").format(
+                (answered_by(source, people, tr, on_behalf, _unit_name(index, unit, tr)) or _("a former contact of {unit}").format(
                     unit=_unit_name(index, unit, tr))) if source else None,
                 _local(source.answered_at, tz) if source else None,
                 _yes_no(source.late, tr) if source else None]

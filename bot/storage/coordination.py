@@ -1,14 +1,15 @@
 """SQL for the coordinator's side: who is mid-report, when something was sent, and the
-digest's release ("Send now") and on-behalf attribution.
+digest's release ("Send now"), its chosen highlights, and on-behalf attribution.
 
 A mixin of `Storage`; the rules it serves live in `bot.domain.coordination`.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
-from bot.domain.records import Person
+from bot.domain.records import HistoryEntry, Person
 from bot.storage.reporting import _person, _Queries, _ts
 
 
@@ -47,3 +48,30 @@ class CoordinationQueries:
         """(unit id, person id) pairs where a coordinator reported for the unit."""
         rows = await self._all("SELECT unit_id, person_id FROM on_behalf WHERE year = ?", (year,))
         return {(row["unit_id"], row["person_id"]) for row in rows}
+
+    async def highlights(self: _Queries, year: int) -> list[str]:
+        """The units the coordinator chose for the digest's highlights, in the order chosen."""
+        rows = await self._all("SELECT unit_id FROM digest_highlights WHERE year = ?"
+                               " ORDER BY position, unit_id", (year,))
+        return [row["unit_id"] for row in rows]
+
+    async def add_highlight(self: _Queries, year: int, unit_id: str, now: datetime) -> None:
+        await self._write(
+            "INSERT OR IGNORE INTO digest_highlights (year, unit_id, position, chosen_at)"
+            " SELECT ?, ?, COALESCE(MAX(position), 0) + 1, ? FROM digest_highlights WHERE year = ?",
+            (year, unit_id, _ts(now), year))
+
+    async def remove_highlight(self: _Queries, year: int, unit_id: str) -> None:
+        await self._write("DELETE FROM digest_highlights WHERE year = ? AND unit_id = ?",
+                          (year, unit_id))
+
+    async def answer_history(self: _Queries, year: int) -> list[HistoryEntry]:
+        """Every change to the round's answers, oldest first, with the file an imported one
+        came from: the coordinator's record of who changed what."""
+        rows = await self._all(
+            "SELECT year, unit_id, key, old_value, new_value, person_id, at, source"
+            " FROM answer_history WHERE year = ? ORDER BY id", (year,))
+        return [HistoryEntry(row["year"], row["unit_id"], row["key"],
+                             json.loads(row["old_value"]) if row["old_value"] is not None else None,
+                             json.loads(row["new_value"]), row["person_id"],
+                             datetime.fromisoformat(row["at"]), row["source"]) for row in rows]

@@ -211,4 +211,15 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX inbox_unfinished ON inbox (done_at);
     """,
+    # 11: the units whose comments the coordinator chose to lead the council's digest, in the
+    # order chosen (no one chosen: the most recent comments lead, as before)
+    """
+    CREATE TABLE digest_highlights (
+        year INTEGER NOT NULL REFERENCES rounds(year),
+        unit_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        chosen_at TEXT NOT NULL,
+        PRIMARY KEY (year, unit_id)
+    );
+    """,
 ]
