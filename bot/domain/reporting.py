@@ -22,6 +22,7 @@ from bot.domain.due import DueMeasure, due_measures
 from bot.domain.ports import ReportStore
 from bot.domain.records import Answer, Round, Session, Submission
 from bot.domain.rounds import current_round, is_late
+from bot.domain.summary import RoundData, load_round_data
 from bot.domain.walk import Step, StepKind, build_walk
 
 Clock = Callable[[], datetime]
@@ -189,6 +190,10 @@ class Reporting:
                           await self.store.answers(round_.year, unit_id),
                           {key: answer for key, answer in earlier.items() if key in keys},
                           await self.store.submission(round_.year, unit_id))
+
+    async def round_data(self, round_: Round) -> RoundData:
+        """The stored facts a summary of `round_` needs, in a few queries."""
+        return await load_round_data(self.store, round_)
 
     async def current_round(self) -> Round | None:
         """The round being worked on (the open one, else the latest)."""

@@ -20,12 +20,12 @@ from bot.chat.coordination import (
 )
 from bot.chat.keyboards import on_behalf_rows
 from bot.domain.dates import parse_day, typed_day
-from bot.domain.invitations import VALID_FOR, deep_link, new_code
+from bot.domain.invitations import deep_link
 from bot.domain.privacy import Action, round_opened
 from bot.domain.records import Role
 from bot.domain.reminding import Progress, ReminderKind
 from bot.domain.reporting import Refusal
-from bot.domain.rounds import current_round, default_deadline, default_round_year, parse_year
+from bot.domain.rounds import default_deadline, default_round_year, parse_year
 from bot.handlers import past_rounds
 from bot.handlers.audit import audit
 from bot.handlers.background import start_fan_out
@@ -34,7 +34,6 @@ from bot.i18n import Translator
 from bot.services import KotobotContext
 from bot.wording.labels import unit_name
 from scheduler.planning import (
-    DEFAULT_LADDER,
     current_ladder_key,
     digest_time,
     parse_ladder,
@@ -98,12 +97,9 @@ async def invite_button(update: Update, context: KotobotContext) -> None:
 async def _send_invitation(message: Message, context: KotobotContext, role: Role, unit_id: str) -> None:
     services, tr = context.services, context.tr
     _ = tr.gettext
-    now = services.clock()
-    code = new_code()
-    await services.storage.create_invitation(code, role, unit_id, context.me.telegram_id, now,
-                                             now + VALID_FOR)
+    code, expires = await services.people.invite(context.me, role, unit_id)
     await audit(context, Action.INVITE, f"{role.value} {unit_id}".rstrip())
-    until = tr.date((now + VALID_FOR).astimezone(services.settings.tz).date())
+    until = tr.date(expires.astimezone(services.settings.tz).date())
     who = (_("a member of the Multicultural Council") if role is Role.COUNCIL
            else _("a contact person for {unit}").format(unit=unit_name(services.catalogue, unit_id, tr)))
     await message.reply_text(
@@ -120,9 +116,9 @@ async def people_command(update: Update, context: KotobotContext) -> None:
     message = update.effective_message
     assert message is not None
     index = services.catalogue
-    contacts = [(u, p) for u, p in await services.storage.contacts() if u in index.units]
+    contacts = [(u, p) for u, p in await services.people.contacts() if u in index.units]
     contacts.sort(key=lambda c: (unit_name(index, c[0], tr).casefold(), c[1].name.casefold()))
-    council = await services.storage.council_members()
+    council = await services.people.council()
     numbered: list[tuple[int, str, str]] = []  # number, callback data, name
     blocks: list[str] = []
     by_unit: dict[str, list[str]] = {}
@@ -224,13 +220,13 @@ async def round_command(update: Update, context: KotobotContext) -> None:
         elif action == "open":
             await _open_round(message, context, args)
         elif action == "close":
-            latest = current_round(await services.storage.rounds())
+            latest = await services.rounds.current()
             year = parse_year(args[0]) if args else (latest.year if latest else 0)
             await _ask_close(message, context, year)
             return
         elif action == "reminders" and len(args) >= 2:
             year, ladder = parse_year(args[0]), parse_ladder(" ".join(args[1:]))
-            if await services.storage.set_ladder(year, ladder):
+            if await services.rounds.set_ladder(year, ladder):
                 await audit(context, Action.REMINDER_LADDER, f"round {year}: {','.join(map(str, ladder))}")
                 await message.reply_text(_("Reminders for round {year}: {days}.").format(
                     year=year, days=_ladder_text(ladder, tr)))
@@ -251,7 +247,7 @@ async def _open_round(message: Message, context: KotobotContext, args: list[str]
     _ = tr.gettext
     today = services.clock().astimezone(services.settings.tz).date()
     year = parse_year(args[0]) if args else default_round_year(services.catalogue.programme, today)
-    existing = await services.storage.round(year)
+    existing = await services.rounds.get(year)
     if len(args) > 1:
         deadline = parse_day(args[1], today)
     else:  # re-opening keeps the deadline it had; a new round gets the default
@@ -278,10 +274,8 @@ async def _open_round(message: Message, context: KotobotContext, args: list[str]
             "a new catalogue file (KOTOBOT_CATALOGUE).").format(
             year=year, start=programme.start, end=programme.end))
         return
-    new = await services.storage.open_round(year, deadline, DEFAULT_LADDER, services.clock())
+    round_, new = await services.rounds.open(year, deadline)
     await audit(context, *round_opened(year, existing.deadline if existing else None, deadline))
-    round_ = await services.storage.round(year)
-    assert round_ is not None
     pending = await services.reporting.pending_units(round_)
     lines = [_("Round {year} is open. Deadline: {date}.").format(year=year, date=tr.date(deadline))
              + " " + tr.ngettext("{count} unit is expected to report.",
@@ -332,13 +326,13 @@ async def rounds_command(update: Update, context: KotobotContext) -> None:
     _ = tr.gettext
     message = update.effective_message
     assert message is not None
-    rounds = await services.storage.rounds()
+    rounds = await services.rounds.overview()
     if not rounds:
         await message.reply_text(_("No rounds yet. Open one with /round open."))
         return
     lines = []
-    for round_ in rounds:
-        submitted = len(await services.storage.submissions(round_.year))
+    for overview in rounds:
+        round_, submitted = overview.round, overview.submitted
         state = _("open") if round_.is_open else _("closed")
         line = _("<b>{year}</b> · {state} · deadline {date} · {count} submitted · reminders: {days}").format(
             year=round_.year, state=state, date=tr.date(round_.deadline), count=submitted,

@@ -7,7 +7,6 @@ from telegram import Message, Update
 from bot.chat import callbacks
 from bot.domain.records import Round
 from bot.domain.reminding import FanOut, Progress, ReminderKind
-from bot.domain.rounds import current_round
 from bot.handlers.admin import coordinators_only
 from bot.handlers.background import start_fan_out
 from bot.handlers.common import button_guard
@@ -62,7 +61,7 @@ def _result_text(result: FanOut, tr: Translator) -> str:
 async def remind_command(update: Update, context: KotobotContext) -> None:
     message = update.effective_message
     assert message is not None
-    round_ = current_round(await context.services.storage.rounds())
+    round_ = await context.services.rounds.current()
     if round_ is None or not round_.is_open:
         await message.reply_text(context.tr.gettext("There is no open reporting round at the moment."))
         return

@@ -21,7 +21,7 @@ from bot.domain.privacy import Action
 from bot.domain.records import Round
 from bot.domain.reporting import Refusal
 from bot.domain.rounds import current_round, parse_year
-from bot.domain.summary import load_round_data, summarise
+from bot.domain.summary import summarise
 from bot.handlers import imports
 from bot.handlers.admin import coordinators_only
 from bot.handlers.audit import audit
@@ -114,7 +114,7 @@ async def send_summary(message: Message, context: KotobotContext, round_: Round,
     _ = tr.gettext
     index = services.catalogue
     title = _title(index, tr, round_.year, theme_id, unit_id)  # escaped by headline_block
-    summary = summarise(index, await load_round_data(services.storage, round_), theme_id, unit_id)
+    summary = summarise(index, await services.reporting.round_data(round_), theme_id, unit_id)
     await send_blocks(message, summary_blocks(index, summary, tr, title)
                       + await imports.imported_blocks(context, round_, set(summary.due)))
     if summary.themes:
@@ -171,13 +171,13 @@ async def send_export(message: Message, context: KotobotContext, round_: Round,
     """Every answer of the round (or of one theme or unit), rendered in a worker thread."""
     services, tr = context.services, context.tr
     _ = tr.gettext
-    data = await load_round_data(services.storage, round_)
+    data = await services.reporting.round_data(round_)
     summary = summarise(services.catalogue, data, theme_id, unit_id)
     from bot.reports.audit_sheet import with_audit_sheet  # openpyxl: loaded on first use
     from bot.reports.units_sheet import unit_rows, with_units_sheet
     from bot.reports.workbook import summary_workbook
 
-    people = await services.storage.people_names()
+    people = await services.people.names()
     for_units = await services.coordination.on_behalf(round_.year)
     workbook = await asyncio.to_thread(summary_workbook, services.catalogue, summary, data.answers,
                                        people, tr, services.settings.tz, for_units)  # off the loop
@@ -195,7 +195,7 @@ async def send_export(message: Message, context: KotobotContext, round_: Round,
             await services.coordination.history(round_.year), people, for_units, tr,
             services.settings.tz)
         workbook = await asyncio.to_thread(with_audit_sheet, workbook,
-                                           await services.storage.audit_entries(), tr, services.settings.tz)
+                                           await services.people.audit_log(), tr, services.settings.tz)
     if theme_id is None and unit_id is None:
         caption = _("All answers of {year}, and a summary per theme.").format(year=round_.year)
     else:
@@ -245,12 +245,12 @@ async def digest_command(update: Update, context: KotobotContext) -> None:
         except (IndexError, ValueError):
             await message.reply_text(_("Use: /digest schedule YEAR DATE, e.g. /digest schedule 2026 15.2.2027"))
             return
-        if await services.storage.delivery_states(f"digest:{year}"):
+        if await services.rounds.digest_sent(year):
             await message.reply_text(_("The digest of {year} has already been sent to the council; "
                                        "a new date does not send it again. /digest {year} shows it.")
                                      .format(year=year))
             return
-        if not await services.storage.set_digest_date(year, day):
+        if not await services.rounds.set_digest_date(year, day):
             await message.reply_text(_("There is no reporting round for {year}. /rounds lists them.")
                                      .format(year=year))
             return
