@@ -4,16 +4,30 @@ affect are told; council members can be removed too."""
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import openpyxl
 from fake_telegram import BotMessage, FakeTelegram, FakeUser
-from harness import COORDINATOR_ID, Clock, press, say
-from test_e2e_people import chat_menu
+from harness import COORDINATOR_ID, Clock, confirm, press, say, services_of
+from test_e2e_people import chat_menu, invite
 from test_e2e_reminders import at, quiet, tick
 from test_e2e_report import answer_in, join, open_round
 from test_e2e_summary import council_member, replies_until_document
 
+from bot.catalogue.loader import load_catalogue
+from bot.chat.callbacks import REVIEW, UnitRef, pack
+from bot.domain.records import Role
 from bot.i18n import Translators
+
+HEL = ZoneInfo("Europe/Helsinki")
+SORRY = "something went wrong"
+
+
+async def replies_for(tg: FakeTelegram, user: FakeUser) -> list[str]:
+    """Everything the person got, once the bot is idle."""
+    await tg.wait_idle()
+    return [m.plain for m in tg.drain(user)]
 
 
 async def test_closing_a_round_asks_first_and_tells_who_is_mid_report(tg: FakeTelegram, bot: object) -> None:
@@ -147,3 +161,63 @@ async def test_a_coordinator_reports_for_a_unit_without_a_contact(tg: FakeTelegr
     answered_by = {row[8] for row in workbook["Vastaukset"].iter_rows(min_row=2, values_only=True)
                    if row[4] == "Hr-yksikkö" and row[8]}
     assert answered_by == {"Hanna yksikön Hr-yksikkö puolesta"}  # each answer says so too
+
+
+async def test_reopening_a_round_keeps_its_deadline(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg, "2026", "2027-02-15")
+    await confirm(tg, tg.user(COORDINATOR_ID), "/round close 2026")
+    assert "15.2.2027" in (await confirm(tg, tg.user(COORDINATOR_ID), "/round open 2026")).plain
+
+
+async def test_a_new_round_with_a_past_deadline_is_refused(tg: FakeTelegram, bot: object) -> None:
+    code = await invite(tg, "council")
+    member = tg.user(31, first_name="Lotta", language_code="en")
+    await say(tg, member, f"/start {code}")
+    await tg.next_reply(tg.user(COORDINATOR_ID))  # "Lotta joined"
+    reply = await open_round(tg, "2025")  # the default deadline, 31 Jan 2026, has passed
+    assert "31.1.2026" in reply and "/round open 2025" in reply
+    assert await services_of(bot).storage.round(2025) is None
+    await tick(bot)
+    await quiet(tg, member)  # no empty digest goes to the council
+
+
+async def test_odd_input_never_reaches_the_error_handler(tg: FakeTelegram, bot: object) -> None:
+    coordinator = tg.user(COORDINATOR_ID, first_name="Hanna", language_code="en")
+    await open_round(tg)
+    menu = await say(tg, coordinator, "/language")
+    await tg.press(coordinator, menu, "English")
+    await tg.press(coordinator, menu, "English")  # a double tap
+    for command in ("/round close 99999999999999999999", "/round reminders 123456789012 7",
+                    "/digest schedule 99999999999999999999 2027-02-15", "/summary 99999999999999",
+                    "/round open 2026 31.1.2027", "/export 1"):
+        await tg.send(coordinator, command)
+    assert not any(SORRY in text.lower() or "jokin meni vikaan" in text.lower()
+                   for text in await replies_for(tg, coordinator))
+
+
+async def test_a_forged_review_button_for_a_unit_with_nothing_due(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg)
+    index = load_catalogue()
+    lead = {u.id for u in index.lead_units()}
+    partner_only = next(u for u in index.units if u not in lead)
+    contact = await join(tg, 20, partner_only)
+    message = await say(tg, contact, "/report")
+    assert "no measures due" in message.plain
+    await tg.press_data(contact, message, pack(REVIEW, 2026, UnitRef(partner_only).encode(index), "restart"))
+    replies = await replies_for(tg, contact)
+    assert any("no longer valid" in text for text in replies)
+    assert not any(SORRY in text.lower() for text in replies)
+
+
+async def test_people_splits_long_keyboards(tg: FakeTelegram, bot: object) -> None:
+    services = services_of(bot)
+    units = [u.id for u in services.catalogue.lead_units()]
+    now = datetime.now(UTC)
+    for n in range(101):
+        person = await services.storage.ensure_person(50_000 + n, f"Contact {n}", "en", now)
+        await services.storage.grant(person.id, Role.CONTACT, units[n % len(units)], now)
+    coordinator = tg.user(COORDINATOR_ID)
+    await tg.send(coordinator, "/people")
+    await tg.wait_idle()
+    keyboards = [len(m.buttons()) for m in tg.drain(coordinator) if m.buttons()]
+    assert sum(keyboards) == 101 and max(keyboards) <= 100

@@ -13,10 +13,21 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from fake_telegram import BotMessage, FakeTelegram, FakeUser
-from harness import COORDINATOR_ID, Clock, make_settings, press, running_bot, say, services_of
+from harness import (
+    COORDINATOR_ID,
+    Clock,
+    confirm,
+    make_settings,
+    press,
+    running_bot,
+    say,
+    services_of,
+)
 from test_e2e_report import answer_in_english, is_review, join, open_round
 
 from bot.i18n import Translators
+
+HEL = ZoneInfo("Europe/Helsinki")
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -276,3 +287,30 @@ async def test_a_reminder_says_how_much_is_already_answered(
     assert "1 of " in reminder.plain and "continues where you left off" in reminder.plain
     fresh = await tg.next_reply(services_sv)  # nothing answered yet: no progress line
     assert "redan besvarade" not in fresh.plain
+
+
+async def test_an_extended_deadline_gets_its_own_reminders(tg: FakeTelegram, bot: object,
+                                                           clock: Clock) -> None:
+    await open_round(tg)  # 2026, deadline 31 Jan 2027
+    contact = await join(tg, 20, "welcome-office")
+    tg.drain(contact)
+    clock.set(datetime(2027, 1, 29, 9, 5, tzinfo=HEL))  # the 1-day step
+    await tick(bot)
+    assert "Reminder" in (await tg.next_reply(contact)).plain
+    clock.set(datetime(2027, 1, 29, 12, tzinfo=HEL))
+    assert "28.2.2027" in (await confirm(tg, tg.user(COORDINATOR_ID), "/round open 2026 2027-02-28")).plain
+    assert "28 Feb 2027" in (await tg.next_reply(contact)).plain  # told of the new deadline
+    clock.set(datetime(2027, 2, 12, 9, 5, tzinfo=HEL))  # 14 days before the new deadline
+    await tick(bot)
+    reminder = await tg.next_reply(contact)
+    assert "Reminder" in reminder.plain and "28 Feb 2027" in reminder.plain
+
+
+async def test_opening_inside_the_ladder_sends_one_message_not_two(tg: FakeTelegram, bot: object,
+                                                                   clock: Clock) -> None:
+    contact = await join(tg, 20, "welcome-office")
+    clock.set(datetime(2027, 1, 20, 10, tzinfo=HEL))  # inside the 14-day step's window
+    await open_round(tg, "2026")
+    assert "is open" in (await tg.next_reply(contact)).plain
+    await tick(bot)
+    await quiet(tg, contact)

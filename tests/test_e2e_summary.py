@@ -4,14 +4,20 @@ council see them."""
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import openpyxl
-from fake_telegram import BotMessage, FakeTelegram, FakeUser
-from harness import COORDINATOR_ID, Clock, make_settings, press, running_bot, say
+from fake_telegram import ApiError, BotMessage, FakeTelegram, FakeUser
+from harness import COORDINATOR_ID, Clock, make_settings, press, running_bot, say, services_of
 from test_e2e_people import invite
 from test_e2e_reminders import at, quiet, tick
 from test_e2e_report import answer_in_english, is_review, join, open_round
+
+from bot.domain.records import Role
+
+HEL = ZoneInfo("Europe/Helsinki")
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -185,3 +191,85 @@ async def test_dates_and_names_as_people_write_them(tg: FakeTelegram, bot: objec
     assert "Welcome Office" in unit.splitlines()[0]
     scheduled = await say(tg, coordinator, "/digest schedule 2026 15.2.")
     assert "15.2.2027" in scheduled.plain
+
+
+async def test_a_digest_interrupted_by_an_error_resends_only_the_rest(
+        tg: FakeTelegram, bot: object, clock: Clock) -> None:
+    await open_round(tg)
+    code = await invite(tg, "council")
+    member = tg.user(31, first_name="Lotta", language_code="en")
+    await say(tg, member, f"/start {code}")
+    tg.drain(member)
+    original = tg._m_sendphoto
+    failures = iter([True])
+
+    def flaky(params: dict) -> object:  # Telegram answers 502 once, for the chart
+        if next(failures, False):
+            raise ApiError(502, "Bad Gateway")
+        return original(params)
+
+    tg._m_sendphoto = flaky  # type: ignore[method-assign]
+    clock.set(datetime(2027, 2, 15, 10, 5, tzinfo=HEL))
+    await tick(bot)
+    await tg.wait_idle()
+    first = tg.drain(member)
+    assert first and all(m.kind == "text" for m in first)
+    await tick(bot)
+    await tg.wait_idle()
+    second = tg.drain(member)
+    assert second[0].kind == "photo" and not any(m.kind == "text" for m in second)
+    assert any(m.kind == "document" for m in second)
+    await tick(bot)
+    await quiet(tg, member)
+
+
+async def test_a_unit_removed_from_the_catalogue_is_left_out(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg)
+    contact = await join(tg, 20, "welcome-office", language="sv")
+    services = services_of(bot)
+    person = await services.storage.person_by_telegram(20)
+    assert person is not None
+    # a grant for a unit the catalogue no longer has, and a button built for it by hand
+    await services.storage.grant(person.id, Role.CONTACT, "old-unit", datetime.now(UTC))
+    step = await say(tg, contact, "/report")  # the stale unit is left out, not a crash
+    assert "Welcome Office" in step.plain
+
+
+async def test_submitted_on_shows_the_local_date(tg: FakeTelegram, bot: object, clock: Clock) -> None:
+    await open_round(tg)
+    contact = await join(tg, 20, "welcome-office")
+    step = await say(tg, contact, "/report")
+    while not is_review(step):
+        step = await answer_in_english(tg, contact, step)
+    clock.set(datetime(2027, 2, 1, 0, 30, tzinfo=HEL))  # still 31 January in UTC
+    await press(tg, contact, step, "✅ Submit")
+    status = await say(tg, contact, "/status")
+    assert "Submitted on 1 Feb 2027" in status.plain
+
+
+async def test_going_through_again_visits_every_step(tg: FakeTelegram, bot: object) -> None:
+    await open_round(tg)
+    contact = await join(tg, 20, "welcome-office")
+    step = await say(tg, contact, "/report")
+    while not is_review(step):
+        step = await answer_in_english(tg, contact, step)
+    first = await press(tg, contact, step, "Go through again")
+    assert "measure 1/3" in first.plain and "What is the status" in first.plain
+    changed = await press(tg, contact, first, "Done")  # change measure 1's status
+    assert not is_review(changed) and "measure 1/3" in changed.plain and "Current answer" in changed.plain
+
+
+async def test_a_digest_already_sent_is_not_promised_again(tg: FakeTelegram, bot: object,
+                                                           clock: Clock) -> None:
+    await open_round(tg)
+    code = await invite(tg, "council")
+    member = tg.user(31, first_name="Lotta", language_code="en")
+    await say(tg, member, f"/start {code}")
+    clock.set(datetime(2027, 2, 15, 10, 5, tzinfo=HEL))
+    await tick(bot)
+    await tg.wait_idle()
+    assert tg.drain(member)
+    coordinator = tg.user(COORDINATOR_ID)
+    tg.drain(coordinator)
+    reply = await say(tg, coordinator, "/digest schedule 2026 2027-03-01")
+    assert "1.3.2027" not in reply.plain and "/digest 2026" in reply.plain
