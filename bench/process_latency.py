@@ -47,7 +47,6 @@ from report_latency import (
     button_data,
     setup_contacts,
     step_position,
-    timed_press,
     timed_text,
 )
 
@@ -81,6 +80,19 @@ class Walker:
         return position is not None and self.walk[position].numeric
 
 
+async def timed_press(tg: FakeTelegram, user: FakeUser, message: BotMessage, data: str,
+                      timeout: float) -> tuple[float, BotMessage]:
+    """Press to the bot's next new message: edits (of the pressed message, or of an earlier
+    question losing its buttons) are skipped."""
+    started = time.perf_counter()
+    await tg.press(user, message, data)
+    async with asyncio.timeout(timeout):
+        while True:
+            reply = await tg.next_reply(user, timeout=timeout)
+            if reply.message_id != message.message_id and not reply.edited:
+                return time.perf_counter() - started, reply
+
+
 async def spawn(args: list[str], env: dict[str, str], tg: FakeTelegram,
                 cwd: str) -> asyncio.subprocess.Process:
     proc = await asyncio.create_subprocess_exec(
@@ -111,17 +123,24 @@ async def settle(tg: FakeTelegram, user: FakeUser, quiet: float) -> None:
 
 async def to_number(tg: FakeTelegram, walker: Walker, quiet: float) -> None:
     """Answer forward (untimed) until the message shown is one `want` accepts."""
+    trail = []
     for _ in range(60):
+        trail.append((step_position(walker.message), walker.message.plain[:50],
+                      [t for t, _ in walker.message.buttons()][:4]))
         if walker.at_number(walker.message):
             return
         data = next((d for v in BUTTON_PREFERENCE
                      if (d := button_data(walker.message, callbacks.ANSWER, v))), None)
-        if data is not None:
+        again = next((d for text, d in walker.message.buttons() if "again" in text), None)
+        if data is None and again is not None:  # the review: go through again, step by step
+            _, walker.message = await timed_press(tg, walker.user, walker.message, again, 30)
+        elif data is not None:
             _, walker.message = await timed_press(tg, walker.user, walker.message, data, 30)
         else:
             _, walker.message = await timed_text(tg, walker.user, "7", 30)
         await settle(tg, walker.user, quiet)
-    raise RuntimeError("no such step in the walk")
+    raise RuntimeError(f"no number step ahead: at {step_position(walker.message)}: "
+                       f"{walker.message.plain[:200]!r} after {trail[:5]}")
 
 
 async def back(tg: FakeTelegram, walker: Walker, quiet: float) -> None:
@@ -191,8 +210,9 @@ async def main(samples: int, units: int, quiet: float) -> None:
                             break
                     if not values:
                         raise RuntimeError(f"no answer button: {walker.message.plain!r}")
-                    data = button_data(walker.message, callbacks.ANSWER,
-                                       values[n % min(2, len(values))])
+                    # the same answer each time: another one (say "not started") could
+                    # change the walk ahead and take the number step away
+                    data = button_data(walker.message, callbacks.ANSWER, values[0])
                     assert data is not None
                     elapsed, walker.message = await timed_press(tg, walker.user,
                                                                 walker.message, data, 30)
