@@ -151,7 +151,7 @@ async def back(tg: FakeTelegram, walker: Walker, quiet: float) -> None:
     await settle(tg, walker.user, quiet)
 
 
-async def main(samples: int, units: int, quiet: float) -> None:
+async def main(samples: int, units: int, quiet: float, profile: str | None = None) -> None:
     index = load_catalogue()
     results: dict[str, list[float]] = {k: [] for k in ("typed step", "button step", "/status",
                                                        "/summary text")}
@@ -160,7 +160,8 @@ async def main(samples: int, units: int, quiet: float) -> None:
         async with FakeTelegram() as echo_tg, FakeTelegram() as tg:
             echo = await spawn([sys.executable, "-c", ECHO, echo_tg.token, echo_tg.base_url],
                                {}, echo_tg, tmp)
-            kotobot = await spawn([sys.executable, "-m", "bot", "run"], {
+            profiler = ["-m", "cProfile", "-o", profile] if profile else []
+            kotobot = await spawn([sys.executable, *profiler, "-m", "bot", "run"], {
                 "KOTOBOT_TOKEN": tg.token, "KOTOBOT_API_BASE_URL": tg.base_url,
                 "KOTOBOT_COORDINATORS": str(COORDINATOR_ID),
                 "KOTOBOT_DATABASE": str(Path(tmp) / "k.sqlite3"),
@@ -271,5 +272,6 @@ if __name__ == "__main__":
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--units", type=int, default=5)
     parser.add_argument("--settle", type=float, default=0.05)
+    parser.add_argument("--profile", help="run kotobot under cProfile, writing stats here")
     args = parser.parse_args()
-    asyncio.run(main(args.samples, args.units, args.settle))
+    asyncio.run(main(args.samples, args.units, args.settle, args.profile))
