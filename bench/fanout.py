@@ -92,13 +92,27 @@ async def main(contacts: int, samples: int) -> None:
                     await asyncio.sleep(0.05)
                     return elapsed
 
+                lags: list[tuple[float, float]] = []
+
+                async def lag_monitor() -> None:  # how late the event loop wakes a 10 ms sleep
+                    while True:
+                        before = time.monotonic()
+                        await asyncio.sleep(0.01)
+                        lags.append((before, time.monotonic() - before - 0.01))
+
+                monitor = asyncio.create_task(lag_monitor())
                 idle = [await status_once() for _ in range(samples)]
                 start = time.monotonic()
                 await tg.send(coordinator, "/remind")
                 progress = await tg.next_reply(coordinator, timeout=30)
                 during: list[float] = []
                 while len(sent_at) < contacts * 0.9 and len(during) < 10 * samples:
+                    began = time.monotonic()
                     during.append(await status_once())
+                    # one /status a second: the pacer leaves Telegram's 30th message a second
+                    # for replies; asking faster would measure AIORateLimiter's queue (and
+                    # slow the fan-out by as many sends), not the bot
+                    await asyncio.sleep(max(0.0, 1.0 - (time.monotonic() - began)))
                 for _ in range(3000):
                     current = next(m for m in tg.messages(coordinator)
                                    if m.message_id == progress.message_id)
@@ -106,9 +120,20 @@ async def main(contacts: int, samples: int) -> None:
                         break
                     await asyncio.sleep(0.02)
                 total = time.monotonic() - start
+                monitor.cancel()
     floor = contacts / 30
     print(f"fan-out to {contacts} contacts (+1 asker): {total:.1f} s; floor {floor:.1f} s; "
           f"×{total / floor:.3f} the floor")
+    if sent_at:
+        print(f"  /remind → first reminder {sent_at[0] - start:.2f} s; first → last "
+              f"{sent_at[-1] - sent_at[0]:.2f} s ({(len(sent_at) - 1) / (sent_at[-1] - sent_at[0]):.1f}/s);"
+              f" last → result shown {start + total - sent_at[-1]:.2f} s")
+    lag_idle = [lag for at, lag in lags if at < start]
+    lag_during = [lag for at, lag in lags if at >= start]
+    if lag_idle and lag_during:
+        print(f"  event-loop lag (10 ms sleep) p50/p99: idle {statistics.median(lag_idle) * 1000:.1f}/"
+              f"{pct(lag_idle, 0.99) * 1000:.1f} ms, during {statistics.median(lag_during) * 1000:.1f}/"
+              f"{pct(lag_during, 0.99) * 1000:.1f} ms")
     print(f"largest 1-second window of reminders: {busiest_second(sent_at)} (limit 30); "
           f"reminders sent: {len(sent_at)}")
     print(f"/status idle n={len(idle)}: p50 {statistics.median(idle) * 1000:.1f} ms, "

@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import copy
+import itertools
 import math
 import random
 import statistics
@@ -47,15 +48,22 @@ import yaml
 from bot.catalogue.index import CatalogueIndex
 from bot.catalogue.loader import DEFAULT_CATALOGUE, load_catalogue, validate_data
 from bot.catalogue.models import IndicatorKind
+from bot.chat.summary_view import summary_blocks
 from bot.domain.answers import Status
 from bot.domain.due import due_measures
 from bot.domain.summary import Summary, load_round_data, summarise
 from bot.domain.walk import StepKind, build_walk
+from bot.i18n import Translators
 from bot.storage import Storage
 
-YEARS = (2023, 2024, 2025, 2026)
+YEARS = tuple(range(2017, 2027))
+"""Ten years of history: the programme's 2023–2026 and six years before it (only measures
+whose schedule covers a year are due in it)."""
 MEASURED_YEAR = 2026
 MAX_REPEATS = 500
+AGGREGATE = ("SELECT unit_id, COUNT(*) AS answers, SUM(value = '\"done\"') AS done FROM answers"
+             " WHERE year = ? GROUP BY unit_id")
+"""The floor: one SQL aggregate over the round's answers, per unit."""
 
 
 # the synthetic large catalogue ------------------------------------------------------
@@ -162,6 +170,8 @@ class Measured:
     queries: int | None
     summary: Summary
     repeats: int
+    text: float = 0.0  # median seconds of /summary's text: load, summarise, render (Finnish)
+    aggregate: float = 0.0  # median seconds of one SQL aggregate over the round's answers
 
     @property
     def total(self) -> float:
@@ -174,8 +184,9 @@ class Measured:
 
 async def count_queries(storage: Storage, round_: Any) -> int | None:
     """Statements `load_round_data` runs, via sqlite3's trace callback on the connection's
-    own thread (aiosqlite's `set_trace_callback`); None if that is not reachable."""
-    db = storage._db
+    own thread (aiosqlite's `set_trace_callback`); None if that is not reachable. Reads run
+    on the storage's read-only connection."""
+    db = storage._read_db
     setter = getattr(db, "set_trace_callback", None)
     if setter is None or getattr(db, "_conn", None) is None:
         return None
@@ -212,52 +223,69 @@ async def measure(name: str, index: CatalogueIndex, directory: Path, repeats: in
             loads.append(loaded - started)
             sums.append(time.perf_counter() - loaded)
         queries = await count_queries(storage, round_)
+        texts, aggregates = [], []
+        tr = Translators()["fi"]
+        for _ in range(max(repeats, min(len(loads), 50))):
+            started = time.perf_counter()
+            await storage._all(AGGREGATE, (MEASURED_YEAR,))
+            aggregates.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            summary_text = summary_blocks(index, summarise(index, await load_round_data(
+                storage, round_)), tr, "Yhteenveto")
+            texts.append(time.perf_counter() - started)
+            assert summary_text
     finally:
         await storage.close()
     assert summary is not None
     return Measured(name, seeded, statistics.median(loads), statistics.median(sums), queries,
-                    summary, len(loads))
+                    summary, len(loads), statistics.median(texts), statistics.median(aggregates))
 
 
-def report(small: Measured, large: Measured) -> None:
-    for m in (small, large):
+def report(cases: list[Measured]) -> None:
+    for m in cases:
         s = m.summary
-        print(f"{m.name:<6} {m.seeded.units:>4} lead units, {m.seeded.answers:>6} answers "
+        print(f"{m.name:<6} {m.seeded.units:>5} lead units, {m.seeded.answers:>7} answers "
               f"(seeded in {m.seeded.seconds:5.1f} s); round {s.year}: {s.measures_due} measures "
               f"due, {len(s.expected_units)} units expected")
         queries = m.queries if m.queries is not None else "n/a"
         print(f"       load_round_data {m.load * 1000:8.2f} ms   "
               f"summarise {m.summarise * 1000:8.2f} ms   total {m.total * 1000:8.2f} ms   "
               f"per unit {m.per_unit * 1e6:7.1f} µs   queries {queries}   (median of {m.repeats})")
-    unit_ratio = large.seeded.units / small.seeded.units
-    print(f"size ratio large/small: units ×{unit_ratio:.1f}, answers "
-          f"×{large.seeded.answers / small.seeded.answers:.1f}")
-    load_ratio = (large.load / large.seeded.units) / (small.load / small.seeded.units)
-    sum_ratio = (large.summarise / large.seeded.units) / (small.summarise / small.seeded.units)
-    print(f"per-unit cost ratio large/small: total ×{large.per_unit / small.per_unit:.2f}   "
-          f"load_round_data ×{load_ratio:.2f}   summarise ×{sum_ratio:.2f}   (≈1: linear)")
-    same = small.queries is not None and small.queries == large.queries
-    print(f"load_round_data statements: small {small.queries}, large {large.queries} "
-          f"({'fixed' if same else 'NOT fixed' if small.queries is not None else 'not counted'})")
+        print(f"       /summary text {m.text * 1000:8.2f} ms   SQL aggregate "
+              f"{m.aggregate * 1000:8.2f} ms   text/aggregate ×{m.text / m.aggregate:.1f}")
+    for small, large in itertools.pairwise(cases):
+        load_ratio = (large.load / large.seeded.units) / (small.load / small.seeded.units)
+        sum_ratio = (large.summarise / large.seeded.units) / (small.summarise / small.seeded.units)
+        text_ratio = (large.text / large.seeded.units) / (small.text / small.seeded.units)
+        print(f"per-unit cost {large.seeded.units}/{small.seeded.units} units: total "
+              f"×{large.per_unit / small.per_unit:.2f}   load_round_data ×{load_ratio:.2f}   "
+              f"summarise ×{sum_ratio:.2f}   /summary text ×{text_ratio:.2f}   (≈1: linear)")
+    counts = {m.queries for m in cases}
+    print(f"load_round_data statements: {[m.queries for m in cases]} "
+          f"({'fixed' if len(counts) == 1 and None not in counts else 'NOT fixed'})")
 
 
 async def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--units", type=int, default=500,
-                        help="lead units in the large case, rounded up to whole copies (500)")
+    parser.add_argument("--units", default="56,504,5012",
+                        help="lead units per case, each rounded up to whole copies of the 28 "
+                             "(56,504,5012)")
     parser.add_argument("--repeats", type=int, default=5, help="minimum timed runs per case (5)")
     parser.add_argument("--min-time", type=float, default=1.0,
                         help="keep repeating each case for this many seconds (1.0), "
                              f"at most {MAX_REPEATS} runs")
     args = parser.parse_args(argv)
-    if not 1 <= args.repeats <= 50 or not 1 <= args.units <= 2000 or not 0 <= args.min_time <= 10:
-        parser.error("--repeats must be 1..50, --units 1..2000 and --min-time 0..10")
+    sizes = [int(n) for n in args.units.split(",")]
+    if not 1 <= args.repeats <= 50 or not all(1 <= n <= 6000 for n in sizes) \
+            or not 0 <= args.min_time <= 10:
+        parser.error("--repeats must be 1..50, --units 1..6000 each and --min-time 0..10")
     started = time.perf_counter()
+    cases = []
     with tempfile.TemporaryDirectory(prefix="kotobot-bench-") as tmp:
-        small = await measure("small", load_catalogue(), Path(tmp), args.repeats, args.min_time)
-        large = await measure("large", replicated_catalogue(args.units), Path(tmp), args.repeats,
-                              args.min_time)
-    report(small, large)
+        for n in sizes:
+            index = load_catalogue() if n <= 28 else replicated_catalogue(n)
+            cases.append(await measure(f"u{n}", index, Path(tmp), args.repeats, args.min_time))
+    report(cases)
     print(f"(medians; {time.perf_counter() - started:.1f} s wall)")
 
 

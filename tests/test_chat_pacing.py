@@ -90,3 +90,31 @@ def test_concurrent_senders_share_one_budget() -> None:
 
     asyncio.run(main())
     assert len(slots) == 200 and busiest_second(slots) <= 30
+
+
+
+def test_a_late_wake_up_does_not_bunch_sends_over_the_limit() -> None:
+    """A busy event loop wakes one sender 60 ms late; the punctual senders behind it must
+    not then put more than the pacer's 29 sends into one second."""
+    clock = VirtualTime()
+    sleeps = 0
+
+    async def sleep(seconds: float) -> None:
+        nonlocal sleeps
+        sleeps += 1
+        clock.now += seconds + (0.060 if sleeps == 100 else 0.0)
+
+    pacer = Pacer(clock=clock, sleep=sleep)
+    sent: list[float] = []
+
+    async def sender(chats: range) -> None:
+        for chat in chats:
+            await pacer.wait(chat)
+            sent.append(clock())
+
+    async def fan_out() -> None:
+        await asyncio.gather(*(sender(range(n, 400, 8)) for n in range(8)))
+
+    asyncio.run(fan_out())
+    assert len(sent) == 400
+    assert busiest_second(sent) <= pacer.per_second

@@ -3,6 +3,7 @@ sessions and the exactly-once bookkeeping of sent messages."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
@@ -399,3 +400,23 @@ async def test_claims_survive_reopening(db_path: Path) -> None:
         assert await reopened.claim_delivery("digest:2026", 1001, LATER, "b") is False
     finally:
         await reopened.close()
+
+
+async def test_writes_made_at_once_share_commits_yet_each_is_durable_and_answered_alone(
+        storage: Storage, db_path: Path) -> None:
+    """A fan-out's senders claim and settle at the same moment: the claims are grouped into
+    shared commits, every caller still gets its own answer (one claim per key and chat wins,
+    even among 20 racing), a failing write fails only for its caller, and each write is on
+    disk (another connection sees it) once its call returns."""
+    racing = await asyncio.gather(*(storage.claim_delivery("k:race", 7, NOW, "b") for _ in range(20)))
+    assert sorted(racing) == [False] * 19 + [True]
+    claims = await asyncio.gather(*(storage.claim_delivery(f"k:{n}", n, NOW, "b") for n in range(50)))
+    assert all(claims)
+    bad = storage._write("INSERT INTO no_such_table VALUES (1)")
+    good = storage.settle_delivery("k:3", 3, DeliveryState.SENT, NOW)
+    outcomes = await asyncio.gather(bad, good, return_exceptions=True)
+    assert isinstance(outcomes[0], Exception) and outcomes[1] is None
+    # read back through the read-only connection right after the commits returned
+    assert (await storage.delivery_states("k:3")) == {3: DeliveryState.SENT}
+    with sqlite3.connect(db_path) as other:
+        assert other.execute("SELECT COUNT(*) FROM deliveries").fetchone()[0] == 51

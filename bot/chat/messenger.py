@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
@@ -26,10 +27,22 @@ MAX_FLOOD_WAITS = 50
 """Telegram's flood control always ends; this only bounds a server that never says so."""
 
 
+def _room_in(bot: Bot) -> Callable[[], bool] | None:
+    """Whether PTB's bot-wide `AIORateLimiter` can take this send and still one reply now.
+
+    The limiter keeps no public count, so its bucket is read where PTB keeps it; with another
+    limiter (or none) the pacer alone decides."""
+    bucket = getattr(getattr(bot, "rate_limiter", None), "_base_limiter", None)
+    has_capacity = getattr(bucket, "has_capacity", None)
+    if has_capacity is None:
+        return None
+    return lambda: bool(has_capacity(2))
+
+
 class TelegramMessenger:
     def __init__(self, bot: Bot, pacer: Pacer | None = None) -> None:
         self.bot = bot
-        self.pacer = pacer or Pacer()  # fan-outs go out evenly, never in bursts
+        self.pacer = pacer or Pacer(room=_room_in(bot))  # evenly, never in bursts
 
 
     async def send(self, chat_id: int, part: Part) -> Sent:

@@ -38,15 +38,18 @@ class Pacer:
                  per_chat_interval: float = PER_CHAT_INTERVAL,
                  per_chat_burst: int = PER_CHAT_BURST,
                  clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+                 room: Callable[[], bool] | None = None) -> None:
         self.per_second = per_second
         self.interval = WINDOW / per_second
         self.per_chat_interval = per_chat_interval
         self.per_chat_burst = per_chat_burst
         self.clock = clock
         self.sleep = sleep
+        self.room = room  # whether the bot-wide limiter has room for this send and a reply
         self._recent: deque[float] = deque(maxlen=per_second)  # the last slots handed out
         self._last = float("-inf")
+        self._departed: deque[float] = deque(maxlen=per_second)  # when the last sends really left
         self._chats: dict[int, float] = {}  # each chat's bucket, as its theoretical arrival time
 
     def reserve(self, chat_id: int) -> float:
@@ -69,3 +72,30 @@ class Pacer:
         delay = self.reserve(chat_id) - self.clock()
         if delay > 0:
             await self.sleep(delay)
+        # The slots keep the window rule on paper; a busy event loop wakes a sender late, and a
+        # late send followed by punctual ones would put more than `per_second` into a second.
+        # So the rule is checked again on when sends really leave, and no two leave closer
+        # than half a slot (two in a pair at each end of a second would let the network's
+        # jitter make 31). No await between the last check and the append: concurrent
+        # senders cannot both pass.
+        while (late := self._too_soon()) > 0:
+            await self.sleep(late)
+        # Replies to people go through the same bot-wide limit without this pacer: when they
+        # have used the spare capacity, this send waits here rather than queueing inside the
+        # limiter, where it would delay the replies and leave in a bunch with the sends
+        # queued behind it.
+        for _ in range(self.per_second):  # bounded: never more than a second's wait
+            if (self.room is None or self.room()) and self._too_soon() <= 0:
+                break
+            await self.sleep(max(self._too_soon(), self.interval / 2))
+        self._departed.append(self.clock())
+
+    def _too_soon(self) -> float:
+        """How long a send leaving now would have to wait for the rules on real departures."""
+        if not self._departed:
+            return 0.0
+        now = self.clock()
+        late = self._departed[-1] + self.interval / 2 - now
+        if len(self._departed) == self.per_second:
+            late = max(late, self._departed[0] + WINDOW + SLACK - now)
+        return late

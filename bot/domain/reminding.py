@@ -7,6 +7,7 @@ who is reminded, under which key, and counts what happened.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -48,6 +49,12 @@ Compose = Callable[[Person, str, Owed], Part]
 Progress = Callable[[int, int], object]
 """(people handled, people in all): a fan-out reports how far it is."""
 
+SENDERS = 8
+"""Reminders in flight at once. One sender leaves the pacer's slots idle while it records
+each reminder in the ledger and waits for Telegram's answer; a few keep every slot used
+(the ledger's claims and settlements of senders in flight share commits, see
+`bot.storage.db`). The pace itself stays the messenger's pacer's, shared by all."""
+
 
 async def remind(reporting: Reporting, store: ReportStore, outreach: Outreach, round_: Round,
                  step_key: str, kind: ReminderKind, compose: Compose, tz: ZoneInfo,
@@ -64,11 +71,21 @@ async def remind(reporting: Reporting, store: ReportStore, outreach: Outreach, r
         if not contacts.get(unit_id):
             result.units_without_contact.append(unit_id)
         work += [(unit_id, owed, person) for person in contacts.get(unit_id, [])]
-    for number, (unit_id, owed, person) in enumerate(work, start=1):
-        await _remind_one(reporting, outreach, round_, unit_id, owed, person, step_key, kind,
-                          compose, tz, also_claims, result)
-        if progress is not None:
-            progress(number, len(work))
+    queue = iter(work)
+    done = 0
+
+    async def sender() -> None:
+        nonlocal done
+        for unit_id, owed, person in queue:  # shared: each item goes to one sender
+            await _remind_one(reporting, outreach, round_, unit_id, owed, person, step_key,
+                              kind, compose, tz, also_claims, result)
+            done += 1
+            if progress is not None:
+                progress(done, len(work))
+
+    async with asyncio.TaskGroup() as senders:
+        for _ in range(min(SENDERS, len(work))):
+            senders.create_task(sender())
     return result
 
 

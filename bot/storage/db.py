@@ -4,17 +4,30 @@ The file runs in WAL mode with `synchronous=FULL` so that an answer acknowledged
 person survives a crash or power cut. Writes that belong together (an answer and its
 history row) run in one explicit transaction under a lock, because coroutines sharing one
 connection would otherwise interleave inside each other's transactions.
+
+Reads (`_all`, `_one`) go to a second, read-only connection. In WAL mode a reader does not
+wait for a writer, so a person's `/status` is not queued behind a fan-out's ledger commits
+(each fsynced) on the writer's thread. Every read statement runs in its own read
+transaction (autocommit), which starts after any COMMIT that has returned, so a read that
+follows a write in the same coroutine sees it. Reads inside a write transaction use the
+transaction's own connection (`async with self._transaction() as db`).
+
+Short writes that arrive together share one commit (`_grouped`, a group commit): while one
+COMMIT is being fsynced, the next writers queue, and the first of them to get the lock
+writes them all in one transaction, each in its own savepoint. Every caller still returns
+only after its own write is durable; a fan-out's ledger claims and settlements then cost a
+fraction of an fsync each instead of one each.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -27,6 +40,9 @@ from bot.storage.operations import OperationsQueries
 from bot.storage.privacy import PrivacyQueries
 from bot.storage.reporting import ReportingQueries, _person, _ts
 from bot.storage.schema import MIGRATIONS
+
+T = TypeVar("T")
+Work = Callable[[aiosqlite.Connection], Awaitable[Any]]
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -56,7 +72,9 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
         """Created with the Application, opened in its `post_init` (`start`)."""
         self.path = Path(path)
         self._connection: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        self._queued: list[tuple[Work, asyncio.Future[Any]]] = []
 
     @classmethod
     async def open(cls, path: Path | str) -> Storage:
@@ -74,13 +92,26 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
             await connection.execute(f"PRAGMA {pragma}")
         self._connection = connection
         await self._migrate()
+        reader = await aiosqlite.connect(self.path, isolation_level=None)
+        reader.row_factory = aiosqlite.Row
+        for pragma in ("query_only=ON", "foreign_keys=ON", "busy_timeout=5000"):
+            await reader.execute(f"PRAGMA {pragma}")
+        self._reader = reader
 
     @property
     def _db(self) -> aiosqlite.Connection:
         assert self._connection is not None, "Storage.start() was not awaited"
         return self._connection
 
+    @property
+    def _read_db(self) -> aiosqlite.Connection:
+        assert self._reader is not None, "Storage.start() was not awaited"
+        return self._reader
+
     async def close(self) -> None:
+        if self._reader is not None:
+            await self._reader.close()
+            self._reader = None
         if self._connection is not None:
             await self._connection.close()
             self._connection = None
@@ -108,19 +139,71 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
                 raise
             await self._db.execute("COMMIT")
 
+    async def _grouped(self, work: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
+        """Run `work` in a write transaction shared with whatever other `_grouped` writes
+        are waiting (see the module's docstring); returns once it is committed."""
+        item: tuple[Work, asyncio.Future[Any]] = (work, asyncio.get_running_loop().create_future())
+        self._queued.append(item)
+        try:
+            async with self._write_lock:
+                if not item[1].done():  # nobody took it along: lead the next group
+                    batch, self._queued = self._queued, []
+                    await self._commit_group(batch)
+        except asyncio.CancelledError:
+            if item in self._queued:  # not started: it never happens
+                self._queued.remove(item)
+            raise
+        result: T = item[1].result()
+        return result
+
+    async def _commit_group(self, batch: list[tuple[Work, asyncio.Future[Any]]]) -> None:
+        db = self._db
+        outcomes: list[tuple[bool, Any]] = []
+        try:
+            await db.execute("BEGIN IMMEDIATE")
+            try:
+                for work, _ in batch:
+                    await db.execute("SAVEPOINT one")
+                    try:
+                        outcomes.append((True, await work(db)))
+                    except Exception as error:  # noqa: BLE001 - raised to its caller below
+                        await db.execute("ROLLBACK TO one")
+                        outcomes.append((False, error))
+                    await db.execute("RELEASE one")
+            except BaseException:
+                await db.execute("ROLLBACK")
+                raise
+            await db.execute("COMMIT")
+        except BaseException as error:
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(error if isinstance(error, Exception)
+                                         else RuntimeError("the write was interrupted"))
+            raise
+        for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
+
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._db.execute(sql, tuple(params)) as cursor:
+        async with self._read_db.execute(sql, tuple(params)) as cursor:
             return list(await cursor.fetchall())
 
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._db.execute(sql, tuple(params)) as cursor:
+        async with self._read_db.execute(sql, tuple(params)) as cursor:
             return await cursor.fetchone()
 
     async def _write(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """One statement in its own transaction; returns the number of rows changed."""
-        async with self._transaction() as db:
-            cursor = await db.execute(sql, tuple(params))
+        """One statement, committed (with any others waiting); returns the number of rows
+        changed."""
+        values = tuple(params)
+
+        async def statement(db: aiosqlite.Connection) -> int:
+            cursor = await db.execute(sql, values)
             return cursor.rowcount
+
+        return await self._grouped(statement)
 
     # units ---------------------------------------------------------------------------
     async def sync_units(self, units: Iterable[tuple[str, str, str, str]]) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+import aiosqlite
+
 from bot.domain.records import DeliveryState
 from bot.storage.reporting import _Queries, _ts
 
@@ -18,8 +20,10 @@ class DeliveryQueries:
     async def claim_delivery(self: _Queries, key: str, chat_id: int, now: datetime,
                              boot: str) -> bool:
         """Record a send before it happens. True when the caller should send: a new claim,
-        or a claim an earlier run left unsettled (it crashed before Telegram answered)."""
-        async with self._transaction() as db:
+        or a claim an earlier run left unsettled (it crashed before Telegram answered).
+        Committed before it returns; claims made at the same moment share the commit."""
+
+        async def claim(db: aiosqlite.Connection) -> bool:
             cursor = await db.execute(
                 "INSERT OR IGNORE INTO deliveries (key, chat_id, state, claimed_at, boot)"
                 " VALUES (?, ?, 'claimed', ?, ?)", (key, chat_id, _ts(now), boot))
@@ -29,6 +33,8 @@ class DeliveryQueries:
                 "UPDATE deliveries SET boot = ?, claimed_at = ? WHERE key = ? AND chat_id = ?"
                 " AND state = 'claimed' AND boot != ?", (boot, _ts(now), key, chat_id, boot))
             return cursor.rowcount > 0
+
+        return await self._grouped(claim)
 
     async def settle_delivery(self: _Queries, key: str, chat_id: int, state: DeliveryState,
                               now: datetime) -> None:

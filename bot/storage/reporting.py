@@ -6,10 +6,10 @@ A mixin of `Storage` (see `bot.storage.db`), kept apart so each file has one sub
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import aiosqlite
 
@@ -49,11 +49,15 @@ def _submission(row: aiosqlite.Row) -> Submission:
                       datetime.fromisoformat(row["submitted_at"]), bool(row["late"]))
 
 
+T = TypeVar("T")
+
+
 class _Queries(Protocol):
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]: ...
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None: ...
     async def _write(self, sql: str, params: Iterable[Any] = ()) -> int: ...
     def _transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]: ...
+    async def _grouped(self, work: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T: ...
 
 
 class ReportingQueries:
