@@ -27,7 +27,7 @@ from bot.domain.coordination import Coordination
 from bot.domain.importing import Importer
 from bot.domain.outreach import Delivery, Outreach, Part, Recipient
 from bot.domain.people import People
-from bot.domain.records import DeliveryState, Round
+from bot.domain.records import DeliveryState, Person, Round
 from bot.domain.reminding import FanOut, Progress, ReminderKind, remind
 from bot.domain.reporting import Reporting
 from bot.domain.rounds_admin import Rounds
@@ -90,6 +90,8 @@ class Services:
         """A note to each coordinator in their own language, through the one delivery
         function. `key` makes it a once-only notice; returns how many got it."""
         key = key or f"note:{uuid.uuid4().hex}"
+        if key and (await self.storage.delivery_states(key)).get(0) is DeliveryState.SENT:
+            return 0  # recorded for "the coordinators" as a whole by an earlier version
         known = {p.telegram_id: p for p in
                  await self.storage.people_by_telegram_ids(self.settings.coordinators)}
         delivered = 0
@@ -130,13 +132,17 @@ class Services:
                                                 self.clock().astimezone(self.settings.tz).date()),
                               self.settings.tz, also_claims, progress)
         for person in result.newly_blocked:
-            await self.tell_blocked(person.name or str(person.telegram_id))
+            await self.tell_blocked(person)
         return result
 
-    async def tell_blocked(self, name: str) -> None:
+    async def tell_blocked(self, person: Person) -> None:
+        """Once per person and day (a stable key: retried after a passing fault)."""
+        name = person.name or str(person.telegram_id)
+        day = self.clock().astimezone(self.settings.tz).date().isoformat()
         await self.tell_coordinators(lambda t: t.gettext(
             "{name} has blocked Kotobot and can no longer be reminded. Please find another "
-            "contact person for their unit, or ask them to unblock the bot.").format(name=escape(name)))
+            "contact person for their unit, or ask them to unblock the bot.").format(name=escape(name)),
+            key=f"blocked:{person.id}:{day}")
 
     async def digest_facts(self, round_: Round) -> DigestFacts:
         programme = self.catalogue.programme

@@ -189,7 +189,7 @@ class Scheduling:
                 outcome = await services.outreach.deliver_all(
                     key, Recipient(member.telegram_id, member.id), parts_by_language[member.language])
                 if outcome is Delivery.NEWLY_BLOCKED:
-                    await services.tell_blocked(member.name or str(member.telegram_id))
+                    await services.tell_blocked(member)
         elif complete or council:
             return  # went out on an earlier tick (the note below was told then)
         await self._digest_sent_note(round_.year)

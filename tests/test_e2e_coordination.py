@@ -30,7 +30,8 @@ async def replies_for(tg: FakeTelegram, user: FakeUser) -> list[str]:
     return [m.plain for m in tg.drain(user)]
 
 
-async def test_closing_a_round_asks_first_and_tells_who_is_mid_report(tg: FakeTelegram, bot: object) -> None:
+async def test_closing_a_round_asks_first_and_tells_who_is_mid_report(tg: FakeTelegram, bot: object,
+                                                                     clock: Clock) -> None:
     await open_round(tg, "2026", "31.1.2027")
     contact = await join(tg, 20, "welcome-office")
     step = await say(tg, contact, "/report")
@@ -49,6 +50,21 @@ async def test_closing_a_round_asks_first_and_tells_who_is_mid_report(tg: FakeTe
     # reopening asks too, and tells the unit that has not submitted
     question = await say(tg, coordinator, "/round open 2026")
     assert "uudelleen" in question.plain
+    yes = next(data for text, data in question.buttons() if text == "✅ Kyllä, tee se")
+    await press(tg, coordinator, question, "✅ Kyllä, tee se")
+    assert "Reporting for 2026 is open" in (await tg.next_reply(contact)).plain
+    # the same confirmation pressed again (a double tap, or its replay after a crash):
+    # done already, and nobody is told twice
+    await tg.press_data(coordinator, question, str(yes))
+    await tg.wait_idle()
+    assert tg.drain(contact) == []
+    tg.drain(coordinator)
+    clock.advance(hours=2)
+    question = await say(tg, coordinator, "/round close 2026")  # closed again, then reopened:
+    await press(tg, coordinator, question, "✅ Kyllä, tee se")  # that is news again
+    await tg.wait_idle()
+    tg.drain(contact)
+    question = await say(tg, coordinator, "/round open 2026")
     await press(tg, coordinator, question, "✅ Kyllä, tee se")
     assert "Reporting for 2026 is open" in (await tg.next_reply(contact)).plain
 

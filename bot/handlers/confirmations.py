@@ -68,18 +68,21 @@ async def confirm_button(update: Update, context: KotobotContext) -> None:
 async def _close(message: Message, context: KotobotContext, year: int) -> None:
     services, tr = context.services, context.tr
     _ = tr.gettext
-    now = services.clock()
     mid_report = await services.coordination.close(year)
     if mid_report is None:
         await message.reply_text(_("There is no open round {year}.").format(year=year))
         return
     await audit(context, Action.ROUND_CLOSE, f"round {year}")
+    # one key per closing (the round's own closing time, stored): a second tap or a replay
+    # after a crash never tells anybody twice, and a re-opened round closed again is news
+    closed = await services.rounds.get(year)
+    closed_at = closed.closed_at.isoformat() if closed and closed.closed_at else "unknown"
     told = 0
     for unit_id, person in mid_report:
         note = closed_note(services.translators[person.language], year,
                            unit_name(services.catalogue, unit_id, services.translators[person.language]))
         outcome = await services.outreach.deliver(
-            f"round-closed:{year}:{now.isoformat()}", Recipient(person.telegram_id, person.id),
+            f"round-closed:{year}:{closed_at}", Recipient(person.telegram_id, person.id),
             Part(note))
         told += outcome is Delivery.SENT
     text = _("Round {year} is closed. Answers can no longer be changed.").format(year=year)
@@ -93,14 +96,21 @@ async def _close(message: Message, context: KotobotContext, year: int) -> None:
 async def _reopen(message: Message, context: KotobotContext, year: int, deadline: date) -> None:
     services, tr = context.services, context.tr
     _ = tr.gettext
-    now = services.clock()
     changed = await services.coordination.reopen(year, deadline)
     if changed is None:
         await message.reply_text(_("There is no round {year}.").format(year=year))
         return
     existing, round_ = changed
+    if existing.is_open and existing.deadline == deadline:
+        # a second tap on the confirmation, or its replay after a crash: already done, and
+        # the contacts were told the first time
+        await message.reply_text(_("Round {year} is open. Deadline: {date}.").format(
+            year=year, date=tr.date(deadline)))
+        return
     await audit(context, *round_opened(year, existing.deadline, deadline))
-    told = await services.remind(round_, f"reopened:{deadline.isoformat()}:{now.isoformat()}",
+    # keyed by what changed (the closing undone, or the deadline moved), not by the clock
+    undone = existing.closed_at.isoformat() if existing.closed_at else "open"
+    told = await services.remind(round_, f"reopened:{deadline.isoformat()}:{undone}",
                                  ReminderKind.OPENED)
     await message.reply_text(
         _("Round {year} is open. Deadline: {date}.").format(year=year, date=tr.date(deadline)) + "\n"

@@ -32,7 +32,7 @@ def about_text(tr: Translator, programme: Text) -> str:
     _ = tr.gettext
     return _("Kotobot runs the yearly follow-up of the integration programme ({programme}): each "
              "responsible unit reports how its measures are progressing, and the Multicultural "
-             "Council gets a yearly digest.").format(programme=tr.text(programme))
+             "Council gets a yearly digest.").format(programme=escape(tr.text(programme)))
 
 
 def help_text(viewer: Viewer, tr: Translator, programme: Text) -> str:

@@ -170,10 +170,11 @@ async def _erase(message: Message, context: KotobotContext, person: Person | Non
             return t.gettext(
                 "A contact person for {unit} erased their personal data. Their answers stay with "
                 "the unit; /people shows who is left.").format(unit=escape(_unit(context, unit_id, t)))
-        await context.services.tell_coordinators(note)
+        await context.services.tell_coordinators(note, key=f"erased:{person.id}:{unit_id}")
     if me.is_council:
         await context.services.tell_coordinators(lambda t: t.gettext(
-            "A member of the Multicultural Council erased their personal data."))
+            "A member of the Multicultural Council erased their personal data."),
+            key=f"erased:{person.id}:council")
 
 
 def _unit(context: KotobotContext, unit_id: str, tr: Translator) -> str:

@@ -58,7 +58,7 @@ async def review_button(update: Update, context: KotobotContext) -> None:
                 text += " " + t.ngettext("({count} question unanswered)",
                                          "({count} questions unanswered)", gaps).format(count=gaps)
             return text
-        await context.services.tell_coordinators(note)
+        await context.services.tell_coordinators(note, key=f"submitted:{year}:{unit_id}")
     else:
         await query.message.reply_text(_("This report was already submitted."))
 
