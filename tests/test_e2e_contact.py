@@ -161,6 +161,27 @@ async def test_a_measure_not_started_asks_no_indicator(tg: FakeTelegram, bot: ob
     assert stored(database, "field:") == []  # not stored as zero
 
 
+async def test_numbers_go_when_a_measure_is_changed_to_not_started(
+        tg: FakeTelegram, bot: object, database: Path) -> None:
+    """A contact who gave numbers and then marks the measure "not started" from the review:
+    the numbers no longer apply, so they are removed (with history), not submitted."""
+    await open_round(tg)
+    contact = await join(tg, 20, "employment-services")
+    step = await press(tg, contact, await say(tg, contact, "/report"), "In progress")
+    step = await say(tg, contact, "7")
+    review = await until_review(tg, contact, await say(tg, contact, "3"))
+    assert sorted(stored(database, "field:")) == [3, 7]
+    status = await press(tg, contact, review, "✏ 1 Status")
+    review = await press(tg, contact, status, "Not started")
+    assert is_review(review) and "not applicable" in review.plain
+    assert "7 people" not in review.plain and "3 people" not in review.plain
+    assert stored(database, "field:") == []
+    with sqlite3.connect(database) as db:
+        removed = db.execute("SELECT count(*) FROM answer_history WHERE key LIKE 'field:%'"
+                             " AND new_value = 'null'").fetchone()[0]
+    assert removed == 2  # who removed them, and when, stays in the history
+
+
 async def test_yes_typed_in_swedish_answers_a_yes_no_question(tg: FakeTelegram, bot: object,
                                                               database: Path) -> None:
     await open_round(tg)

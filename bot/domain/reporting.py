@@ -235,9 +235,15 @@ class Reporting:
             following = after.after_comment(position)
         else:
             following = after.next_after(position, linear)
+        # a measure now "not started" has no indicator values: numbers given before go, with
+        # the answer that makes them inapplicable (otherwise they would still be counted)
+        gone = [key for key in not_applicable(after.steps, after.answers) if key in report.answers]
+        if gone:
+            after = replace(after, answers={k: a for k, a in after.answers.items() if k not in gone})
         changed = await self.store.record_answer(
             report.round.year, report.unit_id, step.key, value, viewer.person.id, now,
-            answer.late, after.steps[following].key if following is not None else None)
+            answer.late, after.steps[following].key if following is not None else None,
+            clear=gone)
         return Outcome(after, position, value, changed, following)
 
     async def where(self, viewer: Viewer) -> Session | None:

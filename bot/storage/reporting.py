@@ -6,7 +6,7 @@ A mixin of `Storage` (see `bot.storage.db`), kept apart so each file has one sub
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, date, datetime
 from typing import Any, Protocol, TypeVar
@@ -141,11 +141,13 @@ class ReportingQueries:
 
     async def record_answer(self: _Queries, year: int, unit_id: str, key: str, value: Any,
                             person_id: int, now: datetime, late: bool, next_key: str | None,
-                            move: bool = True) -> bool:
+                            move: bool = True, clear: Sequence[str] = ()) -> bool:
         """One step of a report, in one transaction: the answer, its history row, and the
         person's position (the next step as pending, or no report under way when
         `next_key` is None). False if the value was already stored (history unchanged).
-        The update being handled (if any) is marked applied in the same transaction."""
+        The update being handled (if any) is marked applied in the same transaction.
+        `clear`: answers that no longer apply (a measure now "not started" has no indicator
+        values), removed in the same transaction, each with a history row."""
         encoded = json.dumps(value, ensure_ascii=False)
         update_id = current_update.get()
         async with self._transaction() as db:
@@ -163,6 +165,18 @@ class ReportingQueries:
                 (year, unit_id, key),
             ) as cursor:
                 previous = await cursor.fetchone()
+            for gone in clear:
+                async with db.execute(
+                        "SELECT value FROM answers WHERE year = ? AND unit_id = ? AND key = ?",
+                        (year, unit_id, gone)) as cursor:
+                    removed = await cursor.fetchone()
+                if removed is not None:
+                    await db.execute("DELETE FROM answers WHERE year = ? AND unit_id = ? AND key = ?",
+                                     (year, unit_id, gone))
+                    await db.execute(
+                        "INSERT INTO answer_history (year, unit_id, key, old_value, new_value,"
+                        " person_id, at) VALUES (?, ?, ?, ?, 'null', ?, ?)",
+                        (year, unit_id, gone, removed["value"], person_id, _ts(now)))
             if previous is not None and previous["value"] == encoded:
                 return False
             await db.execute(
