@@ -160,6 +160,10 @@ async def test_a_coordinator_reports_for_a_unit_without_a_contact(tg: FakeTelegr
     await tg.send(coordinator, "/report hr-yks")
     assert "yksikön Hr-yksikkö puolesta" in (await tg.next_reply(coordinator)).plain
     step = await tg.next_reply(coordinator)
+    await say(tg, coordinator, "/rounds")  # an interruption
+    again = await say(tg, coordinator, "/report")  # a bare /report goes on where they were
+    assert again.plain.split("\n")[-1] == step.plain.split("\n")[-1], again.plain
+    step = again
     submit = tr.gettext("✅ Submit")
     for _ in range(60):
         if submit in step.button_texts():

@@ -40,6 +40,14 @@ async def report_command(update: Update, context: KotobotContext) -> None:
         if chosen is not None:
             await resume(message, context, *chosen)
         return
+    session = await services.reporting.where(me)
+    current = await services.reporting.current_round()
+    if (session is not None and current is not None and current.is_open
+            and session.year == current.year and me.may_report(session.unit_id)):
+        # a report under way (for a unit of theirs, or a coordinator's on a unit's behalf):
+        # go on exactly there, also when this /report is a replay after a restart
+        await resume(message, context, session.year, session.unit_id)
+        return
     units = sorted((u for u in me.units if u in services.catalogue.units),
                    key=lambda u: unit_name(services.catalogue, u, tr).casefold())
     if not units:
