@@ -50,6 +50,7 @@ async def test_closing_a_round_asks_first_and_tells_who_is_mid_report(tg: FakeTe
     # reopening asks too, and tells the unit that has not submitted
     question = await say(tg, coordinator, "/round open 2026")
     assert "uudelleen" in question.plain
+    assert "28" not in question.plain  # only units somebody will hear about: Welcome Office
     yes = next(data for text, data in question.buttons() if text == "✅ Kyllä, tee se")
     await press(tg, coordinator, question, "✅ Kyllä, tee se")
     assert "Reporting for 2026 is open" in (await tg.next_reply(contact)).plain

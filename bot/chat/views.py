@@ -114,7 +114,8 @@ def short_question(index: CatalogueIndex, tr: Translator, step: Step) -> str:
     if step.kind is StepKind.COMMENT:
         return _("the comment on measure {number}").format(number=step.measure_no)
     assert step.field is not None
-    return shortened(tr.text(step.field.question), 120)
+    # the template adds its own question mark ("Save … as the answer to: …?")
+    return shortened(tr.text(step.field.question).rstrip("?？ "), 120)
 
 
 def answered_line(tr: Translator, step: Step, value: object) -> str:

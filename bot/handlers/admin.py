@@ -264,8 +264,10 @@ async def _open_round(message: Message, context: KotobotContext, args: list[str]
     programme = services.catalogue.programme
     if existing is not None and (not existing.is_open or deadline != existing.deadline):
         pending = await services.reporting.pending_units(existing)
-        await message.reply_text(
-            reopen_question(tr, year, existing.deadline, deadline, not existing.is_open, len(pending)),
+        reachable = {unit for unit, person in await services.people.contacts() if person.reachable}
+        await message.reply_text(  # counts only units somebody there will actually hear about
+            reopen_question(tr, year, existing.deadline, deadline, not existing.is_open,
+                            len(set(pending) & reachable)),
             reply_markup=confirm_keyboard(tr, "o", year, day_token(deadline)))
         return
     if not programme.covers(year):
