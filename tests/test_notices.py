@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.catalogue.loader import load_catalogue
-from bot.chat.notices import reminder_composer, reminder_text
+from bot.chat.notices import reminder_composer, reminder_text, told_text
 from bot.domain.records import Person, Round
 from bot.domain.reminding import ReminderKind
 from bot.domain.reporting import Owed
@@ -56,3 +56,11 @@ def test_the_button_says_continue_once_answers_exist(index) -> None:  # type: ig
     assert fresh is not None and started is not None
     assert fresh.inline_keyboard[0][0].text == "Börja rapportera"
     assert started.inline_keyboard[0][0].text == "Fortsätt (5/12 besvarade)"
+
+
+def test_telling_nobody_is_said_in_words_and_counts_take_plurals() -> None:
+    fi, sv = Translators()["fi"], Translators()["sv"]
+    assert "Kenellekään" in told_text(fi, 0) and "0" not in told_text(fi, 0)
+    assert "Kerroin 1 yhteyshenkilölle" in told_text(fi, 1)
+    assert sv.ngettext("{count} met", "{count} met", 1).format(count=1) == "1 nådd"
+    assert sv.ngettext("{count} met", "{count} met", 2).format(count=2) == "2 nådda"

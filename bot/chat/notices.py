@@ -85,3 +85,13 @@ def reminder_composer(index: CatalogueIndex, translators: Translators, round_: R
                                   today),
                     markup=start_report_keyboard(index, tr, round_.year, unit_id, progress))
     return compose
+
+
+def told_text(tr: Translator, sent: int) -> str:
+    """After a round opens: how many contact persons heard of it (none is said in words)."""
+    if not sent:
+        return tr.gettext("No contact person was told yet: the units expected to report have "
+                          "no contact person, or they were told already. /people lists them.")
+    return tr.ngettext("I told {count} contact person that the round is open.",
+                       "I told {count} contact persons that the round is open.",
+                       sent).format(count=sent)

@@ -81,8 +81,10 @@ def targets_block(index: CatalogueIndex, summary: Summary, tr: Translator) -> st
     if not summary.targets:
         return None
     met = sum(1 for t in summary.targets if t.met)
-    lines = [_("<b>Targets</b>: {met} met, {missed} missed").format(
-        met=met, missed=len(summary.targets) - met)]
+    missed = len(summary.targets) - met
+    lines = [_("<b>Targets</b>: {met}, {missed}").format(
+        met=tr.ngettext("{count} met", "{count} met", met).format(count=met),
+        missed=tr.ngettext("{count} missed", "{count} missed", missed).format(count=missed))]
     for result in sorted(summary.targets, key=lambda r: (r.met, unit_name(index, r.unit_id, tr))):
         mark = "✅" if result.met else "❌"
         lines.append(_("{mark} {question} – {unit}: {value} (target {target})").format(

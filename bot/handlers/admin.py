@@ -19,6 +19,7 @@ from bot.chat.coordination import (
     short_name,
 )
 from bot.chat.keyboards import on_behalf_rows
+from bot.chat.notices import told_text
 from bot.domain.dates import parse_day, typed_day
 from bot.domain.invitations import deep_link
 from bot.domain.privacy import Action, round_opened
@@ -290,9 +291,7 @@ async def _open_round(message: Message, context: KotobotContext, args: list[str]
         async def announce(progress: Progress) -> str:
             told = await services.remind(round_, "opened", ReminderKind.OPENED,
                                          also_claims=also, progress=progress)
-            return tr.ngettext("I told {count} contact person that the round is open.",
-                               "I told {count} contact persons that the round is open.",
-                               told.sent).format(count=told.sent)
+            return told_text(tr, told.sent)
 
         start_fan_out(context, message, announce, lambda done, total: _(
             "{done}/{total} contact persons handled…").format(

@@ -16,6 +16,7 @@ from telegram.error import TelegramError
 from bot.chat import callbacks
 from bot.chat.callbacks import BadCallback, UnitRef
 from bot.chat.coordination import CANCEL, closed_note, day_of, removed_note
+from bot.chat.notices import told_text
 from bot.domain.outreach import Delivery, Part, Recipient
 from bot.domain.privacy import Action, person_ref, round_opened
 from bot.domain.records import Role
@@ -114,9 +115,7 @@ async def _reopen(message: Message, context: KotobotContext, year: int, deadline
                                  ReminderKind.OPENED)
     await message.reply_text(
         _("Round {year} is open. Deadline: {date}.").format(year=year, date=tr.date(deadline)) + "\n"
-        + tr.ngettext("I told {count} contact person that the round is open.",
-                      "I told {count} contact persons that the round is open.",
-                      told.sent).format(count=told.sent))
+        + told_text(tr, told.sent))
 
 
 async def _remove(message: Message, context: KotobotContext, person_id: int, role: Role,
