@@ -50,7 +50,10 @@ def _result_text(result: FanOut, tr: Translator) -> str:
         lines.append(_("{count} could not be reached (they have blocked the bot).")
                      .format(count=result.unreachable))
     if result.failed:
-        lines.append(_("{count} failed for now and will be retried.").format(count=result.failed))
+        # a passing fault released their claim: another /remind today reaches them (the
+        # scheduled steps do too, on their days); nothing retries a manual send by itself
+        lines.append(_("{count} could not be reached just now; /remind again later reaches "
+                       "them.").format(count=result.failed))
     if result.units_without_contact:
         lines.append(_("Units with no contact person: {count} (see /people).")
                      .format(count=len(result.units_without_contact)))
