@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.domain.dates import looks_like_day, parse_day
+from bot.domain.dates import NoSuchDay, looks_like_day, parse_day
 from bot.domain.names import fold, match_names
 
 TODAY = date(2026, 12, 1)
@@ -71,3 +71,9 @@ def test_highlights_the_coordinators_choice_else_the_most_recent() -> None:
     assert pick_highlights([], at) == ["u6", "u5", "u4", "u3", "u2"]
     assert pick_highlights(["u1", "gone", "u3"], at) == ["u1", "u3"]  # only units with comments
     assert is_low_response(1, 28) and not is_low_response(14, 28) and response_rate(0, 0) == 1.0
+
+
+@pytest.mark.parametrize("text", ["31.2.2027", "31.2.", "2027-02-30", "1.13."])
+def test_a_day_that_does_not_exist_is_named_as_such(text: str) -> None:
+    with pytest.raises(NoSuchDay):
+        parse_day(text, date(2026, 12, 1))

@@ -184,6 +184,11 @@ async def test_a_coordinator_reports_for_a_unit_without_a_contact(tg: FakeTelegr
     assert answered_by == {"Hanna yksikön Hr-yksikkö puolesta"}  # each answer says so too
 
 
+async def test_an_impossible_date_is_named_not_just_refused(tg: FakeTelegram, bot: object) -> None:
+    reply = await say(tg, tg.user(COORDINATOR_ID), "/round open 2026 31.2.2027")
+    assert "31.2.2027 ei ole kalenterin päivä" in reply.plain
+
+
 async def test_reopening_a_round_keeps_its_deadline(tg: FakeTelegram, bot: object) -> None:
     await open_round(tg, "2026", "2027-02-15")
     await confirm(tg, tg.user(COORDINATOR_ID), "/round close 2026")

@@ -13,18 +13,32 @@ _FINNISH = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})?")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+class NoSuchDay(ValueError):
+    """Written as a date, but no such day exists (31.2.2027): worth saying so in words."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(f"no such day: {text!r}")
+        self.text = text
+
+
 def parse_day(text: str, today: date) -> date:
     """The day meant by `text`. "31.1." without a year is the coming 31 January: today or
     later. ValueError for anything else (including impossible days like 31.2.)."""
     text = text.strip()
     if _ISO.fullmatch(text):
-        return date.fromisoformat(text)
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise NoSuchDay(text) from None
     match = _FINNISH.fullmatch(text)
     if match is None:
         raise ValueError(f"not a date: {text!r}")
     day, month = int(match.group(1)), int(match.group(2))
     if match.group(3):
-        return date(int(match.group(3)), month, day)
+        try:
+            return date(int(match.group(3)), month, day)
+        except ValueError:
+            raise NoSuchDay(text) from None
     for year in range(today.year, today.year + 5):
         try:
             candidate = date(year, month, day)
@@ -32,7 +46,7 @@ def parse_day(text: str, today: date) -> date:
             continue  # 29.2. in a year without it: the next one may have it, or none does
         if candidate >= today:
             return candidate
-    raise ValueError(f"not a date: {text!r}")
+    raise NoSuchDay(text)
 
 
 def looks_like_day(text: str) -> bool:

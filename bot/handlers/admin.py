@@ -20,7 +20,7 @@ from bot.chat.coordination import (
 )
 from bot.chat.keyboards import on_behalf_rows
 from bot.chat.notices import told_text
-from bot.domain.dates import parse_day, typed_day
+from bot.domain.dates import NoSuchDay, parse_day, typed_day
 from bot.domain.invitations import deep_link
 from bot.domain.privacy import Action, round_opened
 from bot.domain.records import Role
@@ -236,6 +236,10 @@ async def round_command(update: Update, context: KotobotContext) -> None:
         else:
             await message.reply_text(usage)
             return
+    except NoSuchDay as wrong:
+        await message.reply_text(_("{text} is not a day of the calendar. Please check the date, "
+                                   "for example 31.1.2027.").format(text=escape(wrong.text)))
+        return
     except ValueError:
         await message.reply_text(_("I could not read that.") + " " + usage)
         return
