@@ -76,6 +76,7 @@ async def test_contact_reports_every_due_measure_and_submits(tg: FakeTelegram, b
     assert "Welcome Office" in note.plain
     status = await say(tg, contact, "/status")
     assert "Submitted on" in status.plain and "31 Jan 2027" in status.plain
+    assert status.button_texts() == ["Review and fix"]  # nothing left to continue
 
 
 async def press_result(tg: FakeTelegram, user: FakeUser, pressed: BotMessage) -> BotMessage:

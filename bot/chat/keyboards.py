@@ -155,22 +155,27 @@ def start_report_keyboard(index: CatalogueIndex, tr: Translator, year: int,
         callback_data=pack(callbacks.START_REPORT, year, UnitRef(unit_id).encode(index)))]])
 
 
-def status_keyboard(index: CatalogueIndex, tr: Translator, units: list[tuple[str, int, int]],
+def status_keyboard(index: CatalogueIndex, tr: Translator,
+                    units: list[tuple[str, int, int, bool]],
                     year: int) -> InlineKeyboardMarkup | None:
-    """Under /status: per unit (id, answered, asked), continue the report where it was, or
-    see the review with its ✏ buttons."""
+    """Under /status: per unit (id, answered, asked, submitted), continue the report where
+    it was, or see the review with its ✏ buttons (only that, once it is submitted: nothing
+    is left to continue)."""
     _ = tr.gettext
     rows = []
-    for unit_id, answered, total in units:
+    for unit_id, answered, total, submitted in units:
         unit = UnitRef(unit_id).encode(index)
+        review = InlineKeyboardButton(_("Review and fix"), callback_data=pack(
+            callbacks.REVIEW, year, unit, "show"))
+        if submitted:
+            rows.append([review])
+            continue
         label = (_("Continue ({answered}/{total} answered)").format(answered=answered, total=total)
                  if answered else _("Start the report"))
         if len(units) > 1:
             label = f"{label} · {unit_name(index, unit_id, tr)}"
         rows.append([InlineKeyboardButton(label[:60], callback_data=pack(
-            callbacks.START_REPORT, year, unit)),
-            InlineKeyboardButton(_("Review and fix"), callback_data=pack(
-                callbacks.REVIEW, year, unit, "show"))])
+            callbacks.START_REPORT, year, unit)), review])
     return InlineKeyboardMarkup(rows) if rows else None
 
 

@@ -82,7 +82,8 @@ async def status_command(update: Update, context: KotobotContext) -> None:
     tz = services.settings.tz
     today = services.clock().astimezone(tz).date()
     markup = status_keyboard(services.catalogue, tr, [
-        (r.unit_id, r.answered_count, len(r.required)) for r in reports if r.due
+        (r.unit_id, r.answered_count, len(r.required), r.submission is not None)
+        for r in reports if r.due
     ], round_.year) if round_.is_open else None
     await send_blocks(message, status_blocks(services.catalogue, tr, reports, tz, today), markup)
 
