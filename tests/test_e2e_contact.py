@@ -8,6 +8,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from fake_telegram import BotMessage, FakeTelegram, FakeUser
 from harness import COORDINATOR_ID, Clock, press, say
 from test_e2e_people import invite
@@ -297,3 +298,19 @@ async def test_skip_and_back_pass_over_comments_and_a_comment_leads_back_to_its_
     back = await press(tg, contact, step, "⬅ Back")
     assert "measure 1/3" in back.plain and TYPE_NUMBER in back.plain
     assert comment.message_id
+
+
+@pytest.mark.parametrize(("language", "one", "two"), [
+    ("en", "✓ Saved: 1 person", "2 people"), ("fi", "1 henkilö", "2 henkilöä"),
+    ("sv", "1 person", "2 personer")])
+async def test_one_is_followed_by_the_singular(tg: FakeTelegram, bot: object, language: str,
+                                               one: str, two: str) -> None:
+    tr = Translators()[language]
+    await open_round(tg)
+    contact = await join(tg, 20, "employment-services", language=language)
+    step = await press(tg, contact, await say(tg, contact, "/report"), tr.gettext("In progress"))
+    saved = await say(tg, contact, "1")
+    assert one in saved.plain.split("\n")[0], saved.plain
+    review = await say(tg, contact, "2")  # the last question: the review follows
+    assert tr.gettext("✅ Submit") in review.button_texts() and two in review.plain
+    assert one.removeprefix("✓ Saved: ") in review.plain and step.message_id

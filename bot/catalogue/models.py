@@ -155,6 +155,8 @@ class IndicatorField(Frozen):
     text: Text
     question: Text
     unit: Text | None = None
+    unit_one: Text | None = None
+    """The unit after the number one ("1 visit", "1 käynti"); `unit` after any other."""
     target: Target | None = None
 
     @model_validator(mode="after")

@@ -48,7 +48,8 @@ def value_label(step: Step, value: Any, tr: Translator) -> str:
         text = tr.number(value)
         if kind is IndicatorKind.PERCENT:
             return f"{text} %"
-        return f"{text} {tr.text(step.field.unit)}" if step.field.unit else text
+        unit = step.field.unit_one if value == 1 and step.field.unit_one else step.field.unit
+        return f"{text} {tr.text(unit)}" if unit else text
     return str(value)
 
 
