@@ -81,6 +81,12 @@ def year_of(token: str) -> int:
     return int(token)
 
 
+def year_and_unit(data: str, prefix: str, index: CatalogueIndex) -> tuple[int, str]:
+    """`<prefix>:<year>:<unit>`, the payload of every button that names a round and a unit."""
+    year_t, unit_t = unpack(data, prefix, 2)
+    return year_of(year_t), UnitRef.decode(unit_t, index).unit_id
+
+
 def position_of(token: str) -> int:
     if not is_number(token) or int(token) > 10_000:
         raise BadCallback(token)

@@ -10,7 +10,7 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 
 from bot.chat import callbacks
-from bot.chat.callbacks import BadCallback, UnitRef
+from bot.chat.callbacks import BadCallback
 from bot.chat.coordination import (
     POSTPONE,
     SCHEDULED,
@@ -83,9 +83,7 @@ async def highlight_button(update: Update, context: KotobotContext) -> None:
     assert query is not None and query.data is not None and isinstance(query.message, Message)
     services, tr = context.services, context.tr
     _ = tr.gettext
-    year_t, unit_t = callbacks.unpack(query.data, callbacks.HIGHLIGHT, 2)
-    year = callbacks.year_of(year_t)
-    unit_id = UnitRef.decode(unit_t, services.catalogue).unit_id
+    year, unit_id = callbacks.year_and_unit(query.data, callbacks.HIGHLIGHT, services.catalogue)
     round_ = await services.coordination.round(year)
     if round_ is None:
         raise BadCallback(query.data)

@@ -280,8 +280,7 @@ async def start_report_button(update: Update, context: KotobotContext) -> None:
     """The unit-choice button, also carried by reminders: start or resume that unit."""
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
-    year_t, unit_t = callbacks.unpack(query.data, callbacks.START_REPORT, 2)
-    year = callbacks.year_of(year_t)
-    unit_id = UnitRef.decode(unit_t, context.services.catalogue).unit_id
+    year, unit_id = callbacks.year_and_unit(query.data, callbacks.START_REPORT,
+                                            context.services.catalogue)
     await query.answer()
     await resume(query.message, context, year, unit_id)

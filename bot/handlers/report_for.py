@@ -7,7 +7,6 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from bot.chat import callbacks
-from bot.chat.callbacks import UnitRef
 from bot.handlers.admin import coordinators_only
 from bot.handlers.common import button_guard
 from bot.handlers.on_behalf import begin
@@ -20,9 +19,8 @@ from bot.services import KotobotContext
 async def on_behalf_button(update: Update, context: KotobotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
-    year_t, unit_t = callbacks.unpack(query.data, callbacks.ON_BEHALF, 2)
-    year = callbacks.year_of(year_t)
-    unit_id = UnitRef.decode(unit_t, context.services.catalogue).unit_id
+    year, unit_id = callbacks.year_and_unit(query.data, callbacks.ON_BEHALF,
+                                            context.services.catalogue)
     await query.answer()
     chosen = await begin(query.message, context, unit_id, year)
     if chosen is not None:

@@ -157,9 +157,11 @@ class ReportingQueries:
             if move and next_key is None:
                 await db.execute("DELETE FROM sessions WHERE person_id = ?", (person_id,))
             elif move:
+                # the pending step is this report's: a button of another unit's report,
+                # pressed while a different one was under way, moves the session with it
                 await db.execute(
-                    "UPDATE sessions SET pending_key = ?, updated_at = ? WHERE person_id = ?",
-                    (next_key, _ts(now), person_id))
+                    "UPDATE sessions SET pending_key = ?, year = ?, unit_id = ?, updated_at = ?"
+                    " WHERE person_id = ?", (next_key, year, unit_id, _ts(now), person_id))
             async with db.execute(
                 "SELECT value FROM answers WHERE year = ? AND unit_id = ? AND key = ?",
                 (year, unit_id, key),
