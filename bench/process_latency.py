@@ -195,7 +195,10 @@ async def main(samples: int, units: int, quiet: float, profile: str | None = Non
                     if "✓" not in walker.message.plain:
                         raise RuntimeError(f"number not accepted: {walker.message.plain!r}")
                     await settle(tg, walker.user, quiet)
-                    await back(tg, walker, quiet)
+                    if button_data(walker.message, callbacks.NAVIGATE, "back") is None:
+                        await to_number(tg, walker, quiet)  # the review: the last one answered
+                    else:
+                        await back(tg, walker, quiet)
                     return elapsed
 
                 async def button(n: int) -> float:
