@@ -60,7 +60,7 @@ from bot.i18n import I18nError, Translators
 from bot.ops.instance import AlreadyRunning, hold_instance_lock
 from bot.ops.jobs import OpsJobs
 from bot.ops.logging_setup import configure_logging, remember_update
-from bot.polling import DurableApplication, InboxQueue, replay_unfinished
+from bot.polling import ConfirmingRequest, DurableApplication, InboxQueue, replay_unfinished
 from bot.services import KotobotContext, Services, system_clock
 from bot.storage import Storage
 from scheduler.jobs import Scheduling
@@ -81,10 +81,12 @@ def build_application(settings: Settings, clock: Callable[[], datetime] = system
     never meet a half-built `Services`."""
     assert settings.token is not None
     storage = Storage(settings.database)
+    inbox = InboxQueue(storage, clock)  # handled or on disk before confirmed: bot/polling.py
     application = (
         ApplicationBuilder()
         .application_class(DurableApplication)
-        .update_queue(InboxQueue(storage, clock))  # on disk before confirmed: bot/polling.py
+        .update_queue(inbox)
+        .get_updates_request(ConfirmingRequest(inbox))
         .token(settings.token.get_secret_value())
         .base_url(settings.api_base_url)
         .base_file_url(settings.base_file_url)

@@ -4,6 +4,7 @@ twice."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from pathlib import Path
@@ -30,21 +31,60 @@ def history_of(database: Path, unit_id: str) -> list[tuple[str, str]]:
 
 
 def unfinish(database: Path, update: dict[str, Any]) -> None:
-    """What a kill -9 after the update was written down (and maybe applied), before it was
-    done, leaves behind."""
+    """What a kill -9 after the update was written down (it was slow, or applied an answer),
+    before it was done, leaves behind."""
     with sqlite3.connect(database) as db:
-        db.execute("UPDATE inbox SET done_at = NULL, payload = ? WHERE update_id = ?",
-                   (json.dumps(update), update["update_id"]))
+        db.execute("INSERT INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)"
+                   " ON CONFLICT(update_id) DO UPDATE SET done_at = NULL,"
+                   " payload = excluded.payload",
+                   (update["update_id"], json.dumps(update), "2026-11-25T10:00:00+00:00"))
 
 
-async def test_each_update_is_written_down_then_done_and_its_text_cleared(
+async def test_an_update_handled_at_once_is_confirmed_without_being_written_down(
         tg: FakeTelegram, bot: object, database: Path) -> None:
     coordinator = tg.user(COORDINATOR_ID)
     sent = await tg.send(coordinator, "/help")
     await tg.next_reply(coordinator)
     await tg.wait_idle()
+    assert sent["update_id"] in tg.confirmed
+    assert sent["update_id"] not in {r["update_id"] for r in inbox(database)}
+
+
+async def confirmed(tg: FakeTelegram, update_id: int) -> None:
+    async with asyncio.timeout(10):
+        while update_id not in tg.confirmed:
+            await asyncio.sleep(0.01)
+
+
+async def test_an_update_still_being_handled_is_on_disk_before_it_is_confirmed(
+        tg: FakeTelegram, bot: object, database: Path) -> None:
+    """The reply is slow (Telegram takes 2 s to accept it): the update is written down, with
+    its text, before the bot tells Telegram it arrived; once answered its text is cleared."""
+    coordinator = tg.user(COORDINATOR_ID)
+    tg.fault("sendMessage", delay=2)
+    sent = await tg.send(coordinator, "/help")
+    await confirmed(tg, sent["update_id"])
+    row = {r["update_id"]: r for r in inbox(database)}[sent["update_id"]]
+    assert row["done_at"] is None and "/help" in row["payload"]
+    await tg.next_reply(coordinator)
+    await tg.wait_idle()
     row = {r["update_id"]: r for r in inbox(database)}[sent["update_id"]]
     assert row["done_at"] is not None and row["payload"] == ""  # no personal data kept
+
+
+async def test_an_answer_is_written_down_with_the_update_that_gave_it(
+        tg: FakeTelegram, clock: Clock, database: Path) -> None:
+    tg.user(COORDINATOR_ID, first_name="Hanna", language_code="fi")
+    async with running_bot(make_settings(tg, database), clock):
+        await open_round(tg)
+        contact = await join(tg, 20, "employment-services")
+        step = await press(tg, contact, await say(tg, contact, "/report"), "Done")
+        assert TYPE_NUMBER in step.plain
+        typed = await tg.send(contact, "7")
+        await tg.wait_idle()
+    row = {r["update_id"]: r for r in inbox(database)}[typed["update_id"]]
+    assert row["applied_at"] is not None and row["done_at"] is not None
+    assert row["payload"] == ""
 
 
 async def test_an_update_a_crash_left_unfinished_is_answered_at_start_up(

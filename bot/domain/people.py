@@ -35,14 +35,16 @@ class People:
                        language: str | None) -> tuple[Viewer, bool]:
         """The person behind an update with every role they hold, and whether this is their
         first contact. Someone marked unreachable who writes again is reachable again."""
-        person = await self.store.person_by_telegram(telegram_id)
-        first = person is None
-        if person is None:
+        known = await self.store.person_and_grants(telegram_id)  # one read for most updates
+        first = known is None
+        if known is None:
             person = await self.store.ensure_person(telegram_id, name, language, self.clock())
-        elif not person.reachable:
-            await self.store.set_reachable(person.id, True)
-            person = await self.store.person_by_telegram(telegram_id) or person
-        grants = await self.store.grants_of(person.id)
+            grants = await self.store.grants_of(person.id)
+        else:
+            person, grants = known
+            if not person.reachable:
+                await self.store.set_reachable(person.id, True)
+                person = await self.store.person_by_telegram(telegram_id) or person
         return Viewer.of(telegram_id, person, grants, self.coordinators), first
 
     async def language_of(self, telegram_id: int) -> str | None:

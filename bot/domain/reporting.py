@@ -18,12 +18,13 @@ from zoneinfo import ZoneInfo
 from bot.catalogue.index import CatalogueIndex
 from bot.domain.access import Viewer
 from bot.domain.answers import Status, comment_key, field_key, status_key
-from bot.domain.due import DueMeasure, due_measures
+from bot.domain.due import DueMeasure
 from bot.domain.ports import ReportStore
 from bot.domain.records import Answer, Round, Session, Submission
 from bot.domain.rounds import current_round, is_late
 from bot.domain.summary import RoundData, load_round_data
-from bot.domain.walk import Step, StepKind, build_walk
+from bot.domain.walk import Step, StepKind
+from bot.domain.walks import Walks
 
 Clock = Callable[[], datetime]
 
@@ -165,6 +166,7 @@ class Reporting:
         self.store = store
         self.tz = tz
         self.clock = clock
+        self.walks = Walks(index)
 
     def _unit_keys(self, unit_id: str) -> list[str]:
         """Every answer key the unit could be asked: earlier answers to them are read in one
@@ -178,13 +180,12 @@ class Reporting:
 
     async def due(self, unit_id: str, year: int) -> list[DueMeasure]:
         earlier = await self.store.earlier_answers(unit_id, year, self._unit_keys(unit_id))
-        return due_measures(self.index, unit_id, year, _statuses(earlier))
+        return self.walks.of(unit_id, year, _statuses(earlier))[0]
 
     async def report(self, unit_id: str, round_: Round) -> UnitReport:
         """The unit's report: three reads (earlier answers, this round's, its submission)."""
         earlier = await self.store.earlier_answers(unit_id, round_.year, self._unit_keys(unit_id))
-        due = due_measures(self.index, unit_id, round_.year, _statuses(earlier))
-        steps = build_walk(self.index, due)
+        due, steps = self.walks.of(unit_id, round_.year, _statuses(earlier))
         keys = {step.key for step in steps}
         return UnitReport(round_, unit_id, due, steps,
                           await self.store.answers(round_.year, unit_id),
@@ -251,13 +252,20 @@ class Reporting:
         return await self.store.session(viewer.person.id) if viewer.person else None
 
     async def about_to_show(self, viewer: Viewer, report: UnitReport, position: int,
-                            linear: bool = False, returning: bool = False) -> bool:
-        """Before a step is sent: mark it pending. Returns whether this step is the first
-        free-text one the person meets (they get the personal-data warning once)."""
+                            linear: bool = False, returning: bool = False,
+                            session: Session | None = None) -> bool:
+        """Before a step is sent: mark it pending, unless `session` (the person's, as read
+        just before) already has it pending exactly so, as an answer's own transaction
+        leaves it. Returns whether this step is the first free-text one the person meets
+        (they get the personal-data warning once)."""
         assert viewer.person is not None
         step = report.steps[position]
-        await self.store.show_pending(viewer.person.id, report.round.year, report.unit_id,
-                                      step.key, self.clock(), linear, returning)
+        already = session is not None and session == replace(
+            session, year=report.round.year, unit_id=report.unit_id, pending_key=step.key,
+            linear=linear, returning=returning, draft=None, paused=0)
+        if not already:
+            await self.store.show_pending(viewer.person.id, report.round.year, report.unit_id,
+                                          step.key, self.clock(), linear, returning)
         if step.textual and not viewer.person.privacy_warned:
             await self.store.mark_privacy_warned(viewer.person.id)
             return True
@@ -305,10 +313,9 @@ class Reporting:
         for unit in self.index.lead_units():
             if unit.id in submitted:
                 continue
-            due = due_measures(self.index, unit.id, round_.year, statuses.get(unit.id, {}))
+            due, steps = self.walks.of(unit.id, round_.year, statuses.get(unit.id, {}))
             if not due:
                 continue
-            steps = build_walk(self.index, due)
             done = answered.get(unit.id, {})
             skipped = not_applicable(steps, done)
             required = [s for s in steps if s.kind is not StepKind.COMMENT and s.key not in skipped]

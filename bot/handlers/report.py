@@ -139,7 +139,8 @@ async def show_step(message: Message, context: KotobotContext, report: UnitRepor
     if comment is None and step.kind is StepKind.STATUS:
         comment = _comment_of(report, step.measure_no)
     before = await services.reporting.where(me)
-    warn = await services.reporting.about_to_show(me, report, position, linear, returning)
+    warn = await services.reporting.about_to_show(me, report, position, linear, returning,
+                                                  before)
     shown = await reply_steadily(
         message, step_text(services.catalogue, tr, report, position, warn, saved_note),
         step_keyboard(services.catalogue, tr, report.round.year, report.unit_id, position, step,

@@ -17,6 +17,14 @@ COMMIT is being fsynced, the next writers queue, and the first of them to get th
 writes them all in one transaction, each in its own savepoint. Every caller still returns
 only after its own write is durable; a fan-out's ledger claims and settlements then cost a
 fraction of an fsync each instead of one each.
+
+Some writes only save a person a repeated question after a power cut, and are not worth an
+fsync of their own (`_write_lazily`: that a question reached the screen, that an update was
+handled, that a command paused the report). They commit with `synchronous=NORMAL`: in WAL
+mode such a commit survives a crash or kill -9 of the bot (it is in the operating system's
+hands) and becomes durable with the next `FULL` commit, which syncs the whole log; a power
+cut in between can only take it back, never corrupt the file. A group with any durable write
+in it commits `FULL`, and so does every `_transaction`.
 """
 
 from __future__ import annotations
@@ -43,6 +51,8 @@ from bot.storage.schema import MIGRATIONS
 
 T = TypeVar("T")
 Work = Callable[[aiosqlite.Connection], Awaitable[Any]]
+_Queued = tuple[Work, "asyncio.Future[Any]", bool]
+"""A grouped write: the work, the future its caller awaits, and whether it must be durable."""
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -74,7 +84,8 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
         self._connection: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
-        self._queued: list[tuple[Work, asyncio.Future[Any]]] = []
+        self._queued: list[_Queued] = []
+        self._synchronous = "FULL"
 
     @classmethod
     async def open(cls, path: Path | str) -> Storage:
@@ -128,9 +139,16 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
+    async def _sync(self, level: str) -> None:
+        """Set `synchronous` for the next commit (only between transactions, under the lock)."""
+        if self._synchronous != level:
+            await self._db.execute(f"PRAGMA synchronous={level}")
+            self._synchronous = level
+
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._write_lock:
+            await self._sync("FULL")
             await self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -139,10 +157,12 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
                 raise
             await self._db.execute("COMMIT")
 
-    async def _grouped(self, work: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
+    async def _grouped(self, work: Callable[[aiosqlite.Connection], Awaitable[T]],
+                       durable: bool = True) -> T:
         """Run `work` in a write transaction shared with whatever other `_grouped` writes
-        are waiting (see the module's docstring); returns once it is committed."""
-        item: tuple[Work, asyncio.Future[Any]] = (work, asyncio.get_running_loop().create_future())
+        are waiting (see the module's docstring); returns once it is committed (and, when
+        `durable`, synced to disk)."""
+        item: _Queued = (work, asyncio.get_running_loop().create_future(), durable)
         self._queued.append(item)
         try:
             async with self._write_lock:
@@ -156,13 +176,14 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
         result: T = item[1].result()
         return result
 
-    async def _commit_group(self, batch: list[tuple[Work, asyncio.Future[Any]]]) -> None:
+    async def _commit_group(self, batch: list[_Queued]) -> None:
         db = self._db
         outcomes: list[tuple[bool, Any]] = []
         try:
+            await self._sync("FULL" if any(durable for _, _, durable in batch) else "NORMAL")
             await db.execute("BEGIN IMMEDIATE")
             try:
-                for work, _ in batch:
+                for work, _, _ in batch:
                     await db.execute("SAVEPOINT one")
                     try:
                         outcomes.append((True, await work(db)))
@@ -175,24 +196,24 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
                 raise
             await db.execute("COMMIT")
         except BaseException as error:
-            for _, future in batch:
+            for _, future, _ in batch:
                 if not future.done():
                     future.set_exception(error if isinstance(error, Exception)
                                          else RuntimeError("the write was interrupted"))
             raise
-        for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
+        for (_, future, _), (ok, value) in zip(batch, outcomes, strict=True):
             if ok:
                 future.set_result(value)
             else:
                 future.set_exception(value)
 
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._read_db.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        # one trip to the reader's thread (execute, fetch and close there), not three
+        return list(await self._read_db.execute_fetchall(sql, tuple(params)))
 
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._read_db.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        rows = await self._all(sql, params)
+        return rows[0] if rows else None
 
     async def _write(self, sql: str, params: Iterable[Any] = ()) -> int:
         """One statement, committed (with any others waiting); returns the number of rows
@@ -204,6 +225,18 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
             return cursor.rowcount
 
         return await self._grouped(statement)
+
+    async def _write_lazily(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Like `_write`, for a write whose loss in a power cut only costs a person a
+        repeated question: committed without an fsync of its own (see the module's
+        docstring)."""
+        values = tuple(params)
+
+        async def statement(db: aiosqlite.Connection) -> int:
+            cursor = await db.execute(sql, values)
+            return cursor.rowcount
+
+        return await self._grouped(statement, durable=False)
 
     # units ---------------------------------------------------------------------------
     async def sync_units(self, units: Iterable[tuple[str, str, str, str]]) -> None:
@@ -252,6 +285,18 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
 
     async def mark_privacy_warned(self, person_id: int) -> None:
         await self._write("UPDATE people SET privacy_warned = 1 WHERE id = ?", (person_id,))
+
+    async def person_and_grants(self, telegram_id: int) -> tuple[Person, list[Grant]] | None:
+        """The person and every role they hold, in one read (every update asks who it is)."""
+        rows = await self._all(
+            "SELECT people.*, roles.role AS grant_role, roles.unit_id AS grant_unit FROM people"
+            " LEFT JOIN roles ON roles.person_id = people.id WHERE people.telegram_id = ?"
+            " ORDER BY roles.role, roles.unit_id", (telegram_id,))
+        if not rows:
+            return None
+        person = _person(rows[0])
+        return person, [Grant(person.id, Role(row["grant_role"]), row["grant_unit"])
+                        for row in rows if row["grant_role"] is not None]
 
     async def grants_of(self, person_id: int) -> list[Grant]:
         rows = await self._all(

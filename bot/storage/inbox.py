@@ -1,9 +1,9 @@
-"""SQL for the durable inbox: every update Telegram gave the bot, written down before the
-bot asks for the next offset (which tells Telegram the update arrived).
+"""SQL for the durable inbox: every update Telegram gave the bot that was not handled by the
+time the bot asks for the next offset (which tells Telegram the update arrived) is written
+down before it asks, and so is every update that applied a report answer.
 
 A mixin of `Storage`. Why it exists: Telegram forgets an update as soon as the bot confirms
-it, and PTB confirms on its next `getUpdates`, long before a handler has finished. An update
-that is in this table survives a crash and is handled at start-up; `done_at` says it needs
+it. An update that is in this table survives a crash and is handled at start-up; `done_at` says it needs
 no more handling, `applied_at` that its answer is already written (set in the same
 transaction as the answer, see `ReportingQueries.record_answer`), so a replay never applies
 it twice. Payloads hold names and typed answers: they are cleared once an update is done,
@@ -12,7 +12,10 @@ and done rows are deleted after `KEEP_DONE`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+
+import aiosqlite
 
 from bot.storage.reporting import _Queries, _ts
 
@@ -30,6 +33,25 @@ class InboxQueries:
             "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
             (update_id, payload, _ts(now))) > 0
 
+    async def receive_updates(self: _Queries, updates: Sequence[tuple[int, str]],
+                              now: datetime) -> None:
+        """Write several updates down in one durable commit (those already there stay)."""
+        async def insert(db: aiosqlite.Connection) -> None:
+            await db.executemany(
+                "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
+                [(update_id, payload, _ts(now)) for update_id, payload in updates])
+
+        await self._grouped(insert)
+
+    async def knows_update(self: _Queries, update_id: int) -> bool:
+        """Whether the inbox has this update (handled, applied or waiting to be)."""
+        return await self._one("SELECT 1 FROM inbox WHERE update_id = ?", (update_id,)) is not None
+
+    async def last_update_id(self: _Queries) -> int | None:
+        """The newest update the inbox knows of: only updates up to it can be redeliveries."""
+        row = await self._one("SELECT MAX(update_id) AS last FROM inbox")
+        return row["last"] if row else None
+
     async def unfinished_updates(self: _Queries) -> list[tuple[int, str, bool]]:
         """(update_id, payload, applied) of every update not yet done, oldest first."""
         rows = await self._all(
@@ -38,9 +60,11 @@ class InboxQueries:
         return [(row["update_id"], row["payload"], row["applied_at"] is not None) for row in rows]
 
     async def finish_update(self: _Queries, update_id: int, now: datetime) -> None:
-        """Handled: nothing more to do for it; its personal data goes."""
-        await self._write("UPDATE inbox SET done_at = ?, payload = '' WHERE update_id = ?",
-                          (_ts(now), update_id))
+        """Handled: nothing more to do for it; its personal data goes. Not synced on its own:
+        lost in a power cut, the update is handled again at start-up (a replayed answer only
+        shows the report where it stands)."""
+        await self._write_lazily("UPDATE inbox SET done_at = ?, payload = '' WHERE update_id = ?",
+                                 (_ts(now), update_id))
 
     async def forget_done_updates(self: _Queries, now: datetime) -> int:
         """Delete done rows older than `KEEP_DONE`; returns how many."""

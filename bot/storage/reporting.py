@@ -56,6 +56,7 @@ class _Queries(Protocol):
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]: ...
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None: ...
     async def _write(self, sql: str, params: Iterable[Any] = ()) -> int: ...
+    async def _write_lazily(self, sql: str, params: Iterable[Any] = ()) -> int: ...
     def _transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]: ...
     async def _grouped(self, work: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T: ...
 
@@ -149,11 +150,17 @@ class ReportingQueries:
         `clear`: answers that no longer apply (a measure now "not started" has no indicator
         values), removed in the same transaction, each with a history row."""
         encoded = json.dumps(value, ensure_ascii=False)
-        update_id = current_update.get()
+        receipt = current_update.get()
         async with self._transaction() as db:
-            if move and update_id is not None:
-                await db.execute("UPDATE inbox SET applied_at = ? WHERE update_id = ?",
-                                 (_ts(now), update_id))
+            if move and receipt is not None:
+                # the update is written down with its answer if it was not already: a
+                # redelivery or a replay after a crash must not apply it to the next step
+                await db.execute(
+                    "INSERT INTO inbox (update_id, payload, received_at, applied_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT(update_id) DO UPDATE SET"
+                    " applied_at = excluded.applied_at",
+                    (receipt.update_id, receipt.payload(), _ts(now), _ts(now)))
+                receipt.stored = True
             if move and next_key is None:
                 await db.execute("DELETE FROM sessions WHERE person_id = ?", (person_id,))
             elif move:
@@ -254,8 +261,9 @@ class ReportingQueries:
 
     async def pause_session(self: _Queries, person_id: int, paused: int, now: datetime) -> None:
         """Another command (1) or /cancel (2): the place stays, typed text is no longer
-        taken as an answer without asking."""
-        await self._write("UPDATE sessions SET paused = ?, updated_at = ? WHERE person_id = ?",
+        taken as an answer without asking. Lost in a power cut, the next typed text is
+        taken as the answer to the question on screen, as before the command."""
+        await self._write_lazily("UPDATE sessions SET paused = ?, updated_at = ? WHERE person_id = ?",
                           (paused, _ts(now), person_id))
 
     async def set_draft(self: _Queries, person_id: int, draft: str | None, now: datetime) -> None:
@@ -266,8 +274,9 @@ class ReportingQueries:
     async def shown(self: _Queries, person_id: int, year: int, unit_id: str, step_key: str,
                     message_id: int, now: datetime, linear: bool) -> None:
         """Telegram accepted the question of `step_key` as `message_id`: from now on typed
-        text answers it."""
-        await self._write(
+        text answers it. Lost in a power cut, the step stays pending and the bot asks it
+        again instead of taking typed text as its answer."""
+        await self._write_lazily(
             "INSERT INTO sessions (person_id, year, unit_id, step_key, updated_at, message_id,"
             " linear, pending_key) VALUES (?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT(person_id)"
             " DO UPDATE SET year = excluded.year, unit_id = excluded.unit_id,"
