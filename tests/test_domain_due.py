@@ -7,6 +7,8 @@ import pytest
 from bot.catalogue.index import CatalogueIndex, MeasureEntry
 from bot.domain.answers import Status
 from bot.domain.due import DueMeasure, due_measures, reporting_units, status_keys
+from bot.domain.walk import build_walk
+from bot.domain.walks import Walks
 
 UNIT = "employment-ecosystem"
 
@@ -150,3 +152,18 @@ def test_statuses_of_one_unit_do_not_affect_another(index) -> None:
                     if all(e.measure.schedule.ended_before(2026) for e in index.led_by(unit.id)))
     done = {entry.id: Status.DONE.value for entry in index.led_by(finished)}
     assert finished in reporting_units(index, 2026, {UNIT: done})
+
+
+def test_a_kept_walk_follows_what_was_done_earlier(index: CatalogueIndex, ended_2023: str) -> None:
+    """The walk is worked out once per unit, year and measures done earlier: an earlier
+    "done" (from a report or an import) takes a carried-over measure out, never a stale one."""
+    walks = Walks(index)
+    carried = walks.of(UNIT, 2026, {ended_2023: Status.IN_PROGRESS})
+    assert ended_2023 in by_id(carried[0]) and by_id(carried[0])[ended_2023].carried_over
+    done = walks.of(UNIT, 2026, {ended_2023: Status.DONE})
+    assert ended_2023 not in by_id(done[0])
+    assert walks.of(UNIT, 2026, {}) == carried  # not done: carried over, as from scratch
+    assert carried == (due_measures(index, UNIT, 2026, {}),
+                       build_walk(index, due_measures(index, UNIT, 2026, {})))
+    carried[1].clear()  # a caller changing its lists does not change what is kept
+    assert walks.of(UNIT, 2026, {})[1] == build_walk(index, due_measures(index, UNIT, 2026, {}))
