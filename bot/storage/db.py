@@ -20,11 +20,16 @@ fraction of an fsync each instead of one each.
 
 Some writes only save a person a repeated question after a power cut, and are not worth an
 fsync of their own (`_write_lazily`: that a question reached the screen, that an update was
-handled, that a command paused the report). They commit with `synchronous=NORMAL`: in WAL
-mode such a commit survives a crash or kill -9 of the bot (it is in the operating system's
-hands) and becomes durable with the next `FULL` commit, which syncs the whole log; a power
-cut in between can only take it back, never corrupt the file. A group with any durable write
-in it commits `FULL`, and so does every `_transaction`.
+handled, that a command paused the report). They commit through a second writing connection with
+`synchronous=NORMAL`: in WAL mode such a commit survives a crash or kill -9 of the bot (it is
+in the operating system's hands) and becomes durable with the next `FULL` commit, which syncs
+the whole log; a power cut in between can only take it back, never corrupt the file. Both
+writing connections take the same lock, so commits keep their order. A group with any
+durable write in it commits on the `FULL` connection, and so does every `_transaction`.
+
+Every trip to a connection's thread costs tens of microseconds, so the hot paths make few:
+a read is one trip (`execute_fetchall`), and a lone single-statement write is run in
+autocommit (one trip, no BEGIN, SAVEPOINT or COMMIT of its own).
 """
 
 from __future__ import annotations
@@ -51,8 +56,9 @@ from bot.storage.schema import MIGRATIONS
 
 T = TypeVar("T")
 Work = Callable[[aiosqlite.Connection], Awaitable[Any]]
-_Queued = tuple[Work, "asyncio.Future[Any]", bool]
-"""A grouped write: the work, the future its caller awaits, and whether it must be durable."""
+_Queued = tuple[Work, "asyncio.Future[Any]", bool, bool]
+"""A grouped write: the work, the future its caller awaits, whether it must be durable, and
+whether it is a single statement (alone, it needs no transaction of its own)."""
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -84,8 +90,8 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
         self._connection: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        self._lazy: aiosqlite.Connection | None = None
         self._queued: list[_Queued] = []
-        self._synchronous = "FULL"
 
     @classmethod
     async def open(cls, path: Path | str) -> Storage:
@@ -103,6 +109,10 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
             await connection.execute(f"PRAGMA {pragma}")
         self._connection = connection
         await self._migrate()
+        lazy = await aiosqlite.connect(self.path, isolation_level=None)
+        for pragma in ("synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
+            await lazy.execute(f"PRAGMA {pragma}")
+        self._lazy = lazy
         reader = await aiosqlite.connect(self.path, isolation_level=None)
         reader.row_factory = aiosqlite.Row
         for pragma in ("query_only=ON", "foreign_keys=ON", "busy_timeout=5000"):
@@ -115,6 +125,11 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
         return self._connection
 
     @property
+    def _lazy_db(self) -> aiosqlite.Connection:
+        assert self._lazy is not None, "Storage.start() was not awaited"
+        return self._lazy
+
+    @property
     def _read_db(self) -> aiosqlite.Connection:
         assert self._reader is not None, "Storage.start() was not awaited"
         return self._reader
@@ -123,6 +138,9 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
         if self._reader is not None:
             await self._reader.close()
             self._reader = None
+        if self._lazy is not None:
+            await self._lazy.close()
+            self._lazy = None
         if self._connection is not None:
             await self._connection.close()
             self._connection = None
@@ -139,16 +157,9 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def _sync(self, level: str) -> None:
-        """Set `synchronous` for the next commit (only between transactions, under the lock)."""
-        if self._synchronous != level:
-            await self._db.execute(f"PRAGMA synchronous={level}")
-            self._synchronous = level
-
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._write_lock:
-            await self._sync("FULL")
             await self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -158,11 +169,11 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
             await self._db.execute("COMMIT")
 
     async def _grouped(self, work: Callable[[aiosqlite.Connection], Awaitable[T]],
-                       durable: bool = True) -> T:
+                       durable: bool = True, single: bool = False) -> T:
         """Run `work` in a write transaction shared with whatever other `_grouped` writes
         are waiting (see the module's docstring); returns once it is committed (and, when
         `durable`, synced to disk)."""
-        item: _Queued = (work, asyncio.get_running_loop().create_future(), durable)
+        item: _Queued = (work, asyncio.get_running_loop().create_future(), durable, single)
         self._queued.append(item)
         try:
             async with self._write_lock:
@@ -177,13 +188,20 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
         return result
 
     async def _commit_group(self, batch: list[_Queued]) -> None:
-        db = self._db
+        durable = any(item[2] for item in batch)
+        db = self._db if durable else self._lazy_db
+        if len(batch) == 1 and batch[0][3]:  # one statement: autocommit is its transaction
+            work, future = batch[0][0], batch[0][1]
+            try:
+                future.set_result(await work(db))
+            except Exception as error:  # noqa: BLE001 - raised to its caller
+                future.set_exception(error)
+            return
         outcomes: list[tuple[bool, Any]] = []
         try:
-            await self._sync("FULL" if any(durable for _, _, durable in batch) else "NORMAL")
             await db.execute("BEGIN IMMEDIATE")
             try:
-                for work, _, _ in batch:
+                for work, *_ in batch:
                     await db.execute("SAVEPOINT one")
                     try:
                         outcomes.append((True, await work(db)))
@@ -196,12 +214,12 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
                 raise
             await db.execute("COMMIT")
         except BaseException as error:
-            for _, future, _ in batch:
+            for _, future, *_ in batch:
                 if not future.done():
                     future.set_exception(error if isinstance(error, Exception)
                                          else RuntimeError("the write was interrupted"))
             raise
-        for (_, future, _), (ok, value) in zip(batch, outcomes, strict=True):
+        for (_, future, *_), (ok, value) in zip(batch, outcomes, strict=True):
             if ok:
                 future.set_result(value)
             else:
@@ -224,7 +242,7 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
             cursor = await db.execute(sql, values)
             return cursor.rowcount
 
-        return await self._grouped(statement)
+        return await self._grouped(statement, single=True)
 
     async def _write_lazily(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Like `_write`, for a write whose loss in a power cut only costs a person a
@@ -236,7 +254,7 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
             cursor = await db.execute(sql, values)
             return cursor.rowcount
 
-        return await self._grouped(statement, durable=False)
+        return await self._grouped(statement, durable=False, single=True)
 
     # units ---------------------------------------------------------------------------
     async def sync_units(self, units: Iterable[tuple[str, str, str, str]]) -> None:

@@ -169,11 +169,10 @@ class ReportingQueries:
                 await db.execute(
                     "UPDATE sessions SET pending_key = ?, year = ?, unit_id = ?, updated_at = ?"
                     " WHERE person_id = ?", (next_key, year, unit_id, _ts(now), person_id))
-            async with db.execute(
+            rows = list(await db.execute_fetchall(  # one trip to the writer's thread
                 "SELECT value FROM answers WHERE year = ? AND unit_id = ? AND key = ?",
-                (year, unit_id, key),
-            ) as cursor:
-                previous = await cursor.fetchone()
+                (year, unit_id, key)))
+            previous = rows[0] if rows else None
             for gone in clear:
                 async with db.execute(
                         "SELECT value FROM answers WHERE year = ? AND unit_id = ? AND key = ?",
