@@ -3,11 +3,9 @@ registers every handler in explicit groups (authorization first).
 
 Group -2  log context: later log lines carry the update's id and chat id (no names).
 Group -1  authorization: who is asking; stops unregistered people.
-Group  1  commands, buttons and typed answers; unknown commands and buttons last.
-Group  2  report housekeeping: any other command pauses the guided report (its place is
+Group  0  report housekeeping: any other command pauses the guided report (its place is
           kept), so a message typed after /status or /help is offered back, not filed unasked.
-          After the command's reply, not before: the person does not wait for it, and the
-          next update is handled only once it is done.
+Group  1  commands, buttons and typed answers; unknown commands and buttons last.
 """
 
 from __future__ import annotations
@@ -144,7 +142,7 @@ async def _post_shutdown(application: Application) -> None:
     await services.storage.close()
 
 
-AUTHORIZATION, MAIN, HOUSEKEEPING = -1, 1, 2
+AUTHORIZATION, HOUSEKEEPING, MAIN = -1, 0, 1
 
 
 def _add_handlers(application: Application) -> None:

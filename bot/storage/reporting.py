@@ -262,9 +262,8 @@ class ReportingQueries:
         """Another command (1) or /cancel (2): the place stays, typed text is no longer
         taken as an answer without asking. Lost in a power cut, the next typed text is
         taken as the answer to the question on screen, as before the command."""
-        await self._write_lazily(
-            "UPDATE sessions SET paused = ?, updated_at = ? WHERE person_id = ? AND paused < ?",
-            (paused, _ts(now), person_id, paused))
+        await self._write_lazily("UPDATE sessions SET paused = ?, updated_at = ? WHERE person_id = ?",
+                          (paused, _ts(now), person_id))
 
     async def set_draft(self: _Queries, person_id: int, draft: str | None, now: datetime) -> None:
         """Keep a typed text that is being offered back as an answer (None: settled)."""
