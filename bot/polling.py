@@ -70,6 +70,8 @@ class InboxQueue(asyncio.Queue[object]):
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
+            if item.update_id in self.in_flight:  # a batch fetched again after a failed put
+                return
             if (self.horizon is not None and item.update_id <= self.horizon
                     and await self.storage.knows_update(item.update_id)):
                 log.info("update delivered again; already in the inbox",
@@ -107,8 +109,13 @@ class InboxQueue(asyncio.Queue[object]):
         if unfinished:
             for receipt in unfinished:
                 receipt.stored = True  # before the write: finishing it now marks the row done
-            await self.storage.receive_updates(
-                [(r.update_id, r.payload()) for r in unfinished], self.clock())
+            try:
+                await self.storage.receive_updates(
+                    [(r.update_id, r.payload()) for r in unfinished], self.clock())
+            except BaseException:  # not on disk (a failed write, a stop): the offset must wait
+                for receipt in unfinished:
+                    receipt.stored = False
+                raise
 
 
 class ConfirmingRequest(HTTPXRequest):
@@ -152,12 +159,15 @@ class DurableApplication(Application):  # type: ignore[type-arg]
         finally:  # cut short (shutdown): still in flight, so the gate writes it down
             current_update.reset(token)
         storage: Storage = services.storage
-        if receipt.stored:  # before the offset may go: a crash now replays nothing
-            await storage.finish_update(update.update_id, services.clock())
+        try:
+            if receipt.stored:  # before the offset may go: a crash now replays nothing
+                await storage.finish_update(update.update_id, services.clock())
+            self._handled += 1
+            if self._handled % self.PRUNE_EVERY == 0:
+                await storage.forget_done_updates(services.clock())
+        except Exception:  # bookkeeping only: the next start-up replays it at worst
+            log.exception("could not mark update %d done", update.update_id)
         queue.handled(receipt)
-        self._handled += 1
-        if self._handled % self.PRUNE_EVERY == 0:
-            await storage.forget_done_updates(services.clock())
 
 
 async def replay_unfinished(application: Application) -> int:  # type: ignore[type-arg]

@@ -7,14 +7,18 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fake_telegram import FakeTelegram
 from harness import COORDINATOR_ID, Clock, make_settings, press, running_bot, say
+from telegram import Update
 from test_e2e_people import invite
 from test_e2e_report import TYPE_NUMBER, join, open_round
 
+from bot.polling import InboxQueue
 from bot.storage import Storage
 
 
@@ -181,3 +185,42 @@ async def test_a_replayed_invitation_welcomes_instead_of_saying_it_was_used(
         await tg.wait_idle()
     assert "Welcome" in again.plain and "already been used" not in again.plain
     assert tg.drain(coordinator) == []
+
+
+async def test_an_update_whose_writing_down_failed_is_not_confirmed(tmp_path: Path) -> None:
+    """The disk refuses the inbox write (here: another process holds the write lock past the
+    busy timeout): the getUpdates that would confirm the update fails and, tried again once
+    the disk accepts writes, writes it down first."""
+    storage = await Storage.open(tmp_path / "k.sqlite3")
+    queue = InboxQueue(storage, lambda: datetime(2026, 11, 25, tzinfo=UTC))
+    queue.GRACE = 0.01
+    update = Update.de_json({"update_id": 5, "message": {
+        "message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"}, "text": "hi"}}, None)
+    await queue.put(update)  # queued, not yet handled
+    other = sqlite3.connect(tmp_path / "k.sqlite3", isolation_level=None)
+    other.execute("PRAGMA busy_timeout = 0")
+    other.execute("BEGIN IMMEDIATE")
+    await storage._db.execute("PRAGMA busy_timeout = 50")  # fail fast in the test
+    with pytest.raises(sqlite3.OperationalError):
+        await queue.before_confirming(6)
+    other.execute("ROLLBACK")
+    other.close()
+    assert not await storage.knows_update(5)
+    await queue.before_confirming(6)  # PTB polls again with the same offset
+    assert await storage.knows_update(5)
+    await storage.close()
+
+
+async def test_a_command_whose_reply_failed_still_pauses_the_report(
+        tg: FakeTelegram, bot: object) -> None:
+    """/help fails (Telegram answers 500): the next typed number is offered back, not filed
+    under the question on screen unasked."""
+    await open_round(tg)
+    contact = await join(tg, 20, "employment-services")
+    question = await press(tg, contact, await say(tg, contact, "/report"), "Done")
+    assert TYPE_NUMBER in question.plain
+    tg.fault("sendMessage", status=500)
+    await tg.send(contact, "/help")
+    await tg.next_reply(contact)  # the apology
+    await tg.wait_idle()
+    assert "Save “12” as the answer to" in (await say(tg, contact, "12")).plain

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -38,8 +39,11 @@ def start_fan_out(context: KotobotContext, origin: Message, work: Work,
     saying the fan-out has started) is edited as it goes; without one, a progress message
     replying to `origin` appears only once there is somebody to tell, so an empty fan-out
     stays silent."""
-    context.application.create_task(
-        _run(progress_message, origin, work, progress_text), name="fan-out")
+    # in a fresh context: the task must not carry the update being handled (its receipt
+    # would let a write in the fan-out pass for that update's answer)
+    contextvars.Context().run(context.application.create_task,
+                              _run(progress_message, origin, work, progress_text),
+                              name="fan-out")
 
 
 async def _run(progress_message: Message | None, origin: Message, work: Work,

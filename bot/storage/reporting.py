@@ -160,7 +160,6 @@ class ReportingQueries:
                     " VALUES (?, ?, ?, ?) ON CONFLICT(update_id) DO UPDATE SET"
                     " applied_at = excluded.applied_at",
                     (receipt.update_id, receipt.payload(), _ts(now), _ts(now)))
-                receipt.stored = True
             if move and next_key is None:
                 await db.execute("DELETE FROM sessions WHERE person_id = ?", (person_id,))
             elif move:
@@ -185,22 +184,24 @@ class ReportingQueries:
                         "INSERT INTO answer_history (year, unit_id, key, old_value, new_value,"
                         " person_id, at) VALUES (?, ?, ?, ?, 'null', ?, ?)",
                         (year, unit_id, gone, removed["value"], person_id, _ts(now)))
-            if previous is not None and previous["value"] == encoded:
-                return False
-            await db.execute(
-                "INSERT INTO answers (year, unit_id, key, value, person_id, answered_at, late)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(year, unit_id, key) DO UPDATE SET"
-                " value = excluded.value, person_id = excluded.person_id,"
-                " answered_at = excluded.answered_at, late = excluded.late, source = NULL",
-                (year, unit_id, key, encoded, person_id, _ts(now), int(late)),
-            )
-            await db.execute(
-                "INSERT INTO answer_history (year, unit_id, key, old_value, new_value, person_id, at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (year, unit_id, key, previous["value"] if previous else None, encoded,
-                 person_id, _ts(now)),
-            )
-        return True
+            changed = previous is None or previous["value"] != encoded
+            if changed:
+                await db.execute(
+                    "INSERT INTO answers (year, unit_id, key, value, person_id, answered_at,"
+                    " late) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(year, unit_id, key)"
+                    " DO UPDATE SET value = excluded.value, person_id = excluded.person_id,"
+                    " answered_at = excluded.answered_at, late = excluded.late, source = NULL",
+                    (year, unit_id, key, encoded, person_id, _ts(now), int(late)),
+                )
+                await db.execute(
+                    "INSERT INTO answer_history (year, unit_id, key, old_value, new_value,"
+                    " person_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (year, unit_id, key, previous["value"] if previous else None, encoded,
+                     person_id, _ts(now)),
+                )
+        if move and receipt is not None:  # committed: finishing the update marks its row done
+            receipt.stored = True
+        return changed
 
     async def history(self: _Queries, year: int, unit_id: str) -> list[HistoryEntry]:
         rows = await self._all(
