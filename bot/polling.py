@@ -161,7 +161,8 @@ class DurableApplication(Application):  # type: ignore[type-arg]
         storage: Storage = services.storage
         try:
             if receipt.stored:  # before the offset may go: a crash now replays nothing
-                await storage.finish_update(update.update_id, services.clock())
+                await storage.finish_update(update.update_id, services.clock(),
+                                            durable=not receipt.applied)
             self._handled += 1
             if self._handled % self.PRUNE_EVERY == 0:
                 await storage.forget_done_updates(services.clock())

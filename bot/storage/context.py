@@ -18,6 +18,9 @@ class Receipt:
     update_id: int
     payload: Callable[[], str]
     stored: bool = False
+    applied: bool = False
+    """It wrote a report answer (and its row says so): handling it again only shows the
+    report where it stands, so its done mark need not be synced on its own."""
 
 
 current_update: ContextVar[Receipt | None] = ContextVar("current_update", default=None)

@@ -59,12 +59,16 @@ class InboxQueries:
             " ORDER BY update_id")
         return [(row["update_id"], row["payload"], row["applied_at"] is not None) for row in rows]
 
-    async def finish_update(self: _Queries, update_id: int, now: datetime) -> None:
-        """Handled: nothing more to do for it; its personal data goes. Not synced on its own:
-        lost in a power cut, the update is handled again at start-up (a replayed answer only
-        shows the report where it stands)."""
-        await self._write_lazily("UPDATE inbox SET done_at = ?, payload = '' WHERE update_id = ?",
-                                 (_ts(now), update_id))
+    async def finish_update(self: _Queries, update_id: int, now: datetime,
+                            durable: bool = True) -> None:
+        """Handled: nothing more to do for it; its personal data goes. Not `durable` for an
+        update that applied an answer: lost in a power cut, its replay only shows the report
+        where it stands. Any other (say, an /invite that was slow) would run again."""
+        sql = "UPDATE inbox SET done_at = ?, payload = '' WHERE update_id = ?"
+        if durable:
+            await self._write(sql, (_ts(now), update_id))
+        else:
+            await self._write_lazily(sql, (_ts(now), update_id))
 
     async def forget_done_updates(self: _Queries, now: datetime) -> int:
         """Delete done rows older than `KEEP_DONE`; returns how many."""

@@ -200,7 +200,7 @@ class ReportingQueries:
                      person_id, _ts(now)),
                 )
         if move and receipt is not None:  # committed: finishing the update marks its row done
-            receipt.stored = True
+            receipt.stored = receipt.applied = True
         return changed
 
     async def history(self: _Queries, year: int, unit_id: str) -> list[HistoryEntry]:
