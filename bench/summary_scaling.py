@@ -54,6 +54,7 @@ from bot.domain.due import due_measures
 from bot.domain.summary import Summary, load_round_data, summarise
 from bot.domain.walk import StepKind, build_walk
 from bot.i18n import Translators
+from bot.ops.memory import freeze_startup_heap
 from bot.storage import Storage
 
 YEARS = tuple(range(2017, 2027))
@@ -284,6 +285,7 @@ async def main(argv: Sequence[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="kotobot-bench-") as tmp:
         for n in sizes:
             index = load_catalogue() if n <= 28 else replicated_catalogue(n)
+            freeze_startup_heap()  # as `kotobot run` does once its catalogue is loaded
             cases.append(await measure(f"u{n}", index, Path(tmp), args.repeats, args.min_time))
     report(cases)
     print(f"(medians; {time.perf_counter() - started:.1f} s wall)")

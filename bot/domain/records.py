@@ -69,8 +69,13 @@ class Round:
         return self.closed_at is None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Answer:
+    """One stored answer. Slotted: summaries, the digest and the workbook decode whole
+    rounds (tens of thousands of answers at 5,000 units), and every instance is an object
+    the cyclic garbage collector tracks while the round is alive; slots make that one object
+    per answer instead of two (the instance and its `__dict__`)."""
+
     year: int
     unit_id: str
     key: str
@@ -149,3 +154,4 @@ class AuditEntry:
     actor: str  # the actor's display name now ("" once erased or for the bot)
     action: str
     detail: str
+
