@@ -3,6 +3,7 @@ domain (not in storage) so that the core depends on nothing below it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -155,3 +156,18 @@ class AuditEntry:
     action: str
     detail: str
 
+
+@dataclass(frozen=True)
+class SummaryFacts:
+    """What `summarise` reads of one round, and nothing else: values as JSON-decoded
+    Python values keyed by (unit, answer key). Built from a whole `RoundData` (every answer)
+    or read directly by storage (statuses and numbers only, for the /summary text)."""
+
+    year: int
+    values: Mapping[tuple[str, str], Any]  # this round's (at least its statuses and numbers)
+    previous: Mapping[tuple[str, str], Any]  # the round before's (at least statuses done, numbers)
+    answered_units: frozenset[str]  # units with any answer in this round
+    has_previous: bool  # the round before has any answer at all
+    earlier_statuses: Mapping[str, Mapping[str, str]]  # unit → measure → last status before
+    # (at least every "done" of a measure whose schedule has ended: only those are carried over)
+    submissions: Mapping[str, bool]  # unit → submitted late
