@@ -1,27 +1,24 @@
-"""How `load_round_data` + `summarise` scale from the city's size to ~500 reporting units.
+"""How a round's summary, its /summary text, the digest and the /export workbook scale with
+the number of units (issue 11): 56 / 504 / 5,012 lead units, ten rounds 2017–2026.
 
-Why: the summary module promises that a round's summary is computed from a snapshot loaded
-in a fixed number of queries and then in memory, "so it stays fast with every year of a
-programme and hundreds of units". This measures that promise as ratios in one run:
+Why: the summary module promises a round's summary from a fixed number of queries, "so it
+stays fast with every year of a programme and hundreds of units". Measured as ratios in one
+run: per-unit cost from one size to the next (≈1: linear), and each thing against one SQL
+aggregate over the round's answers (the floor: SQLite reading the round once).
 
-* small: the shipped catalogue (every lead unit, ~28) with answers for 2023-2026;
-* large: the same catalogue replicated in memory to ~500 lead units (every lead unit, goal,
-  indicator, field and measure copied with an id suffix ``-u<n>``; partners keep pointing
-  at the original units), validated with ``validate_data``, with answers for 2023-2026.
+The catalogue is the shipped one replicated in memory (every lead unit, goal, indicator,
+field and measure copied with an id suffix ``-u<n>``; partners keep pointing at the
+originals), validated with ``validate_data``; the start-up heap is then frozen as
+``kotobot run`` freezes it. Seeding goes through `Storage` as the bot writes (every lead unit
+answers every due status and numeric field each year; ~90 % submit, a few late); only the
+seeding runs with ``PRAGMA synchronous=OFF``.
 
-Seeding goes through `Storage` as the bot writes (``open_round``, ``ensure_person``,
-``save_answer``, ``submit``): every lead unit answers every due measure's status (carried-over
-measures included) and every numeric field of its walk, each year, with deterministic
-pseudo-random values. Only the seeding runs with ``PRAGMA synchronous=OFF`` (one fsync per
-answer would make the large seed take minutes; the measured reads do not depend on it).
+Printed per size: ``load_round_data`` and ``summarise`` (the full path, still used by the
+chart-less files), the /summary text as the bot makes it now (`round_summary` + rendering in
+Finnish) and as it was made before (full path + rendering), the SQL aggregate, the number of
+statements of ``load_round_data``; then `summary_files.py`'s digest and /export.
 
-Printed: the median time of ``load_round_data`` and of ``summarise`` for round 2026 in both
-cases, the per-unit cost ratio large/small (about 1 means linear scaling; clearly above 1
-means some part grows faster than the number of units), and the number of SQL statements
-``load_round_data`` runs (counted with sqlite3's trace callback; equal in both cases means a
-fixed number of queries, not one per unit or measure).
-
-Usage: ``.venv/bin/python bench/summary_scaling.py [--units 500] [--repeats 5] [--min-time 1]``.
+Usage: ``.venv/bin/python bench/summary_scaling.py [--units 56,504,5012] [--file-runs 3]``.
 Bounded: fixed sizes, at most 500 timed runs per case, temporary directory, no network.
 """
 
@@ -44,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from summary_files import measure_files, report_files
 
 from bot.catalogue.index import CatalogueIndex
 from bot.catalogue.loader import DEFAULT_CATALOGUE, load_catalogue, validate_data
@@ -51,9 +49,10 @@ from bot.catalogue.models import IndicatorKind
 from bot.chat.summary_view import summary_blocks
 from bot.domain.answers import Status
 from bot.domain.due import due_measures
-from bot.domain.summary import Summary, load_round_data, summarise
+from bot.domain.summary import Summary, load_round_data, round_summary, summarise
 from bot.domain.walk import StepKind, build_walk
 from bot.i18n import Translators
+from bot.ops.memory import freeze_startup_heap
 from bot.storage import Storage
 
 YEARS = tuple(range(2017, 2027))
@@ -170,8 +169,10 @@ class Measured:
     queries: int | None
     summary: Summary
     repeats: int
-    text: float = 0.0  # median seconds of /summary's text: load, summarise, render (Finnish)
+    text: float = 0.0  # median seconds of /summary's text: round_summary, render (Finnish)
     aggregate: float = 0.0  # median seconds of one SQL aggregate over the round's answers
+    text_full: float = 0.0  # the same text the way it was made before: load_round_data, summarise
+    files: Any = None  # summary_files.Files
 
     @property
     def total(self) -> float:
@@ -200,7 +201,7 @@ async def count_queries(storage: Storage, round_: Any) -> int | None:
 
 
 async def measure(name: str, index: CatalogueIndex, directory: Path, repeats: int,
-                  min_time: float) -> Measured:
+                  min_time: float, file_runs: int) -> Measured:
     """Seed, then time at least `repeats` runs and keep going for `min_time` seconds (so the
     millisecond-sized small case gets enough samples for a stable median), at most
     MAX_REPEATS."""
@@ -223,22 +224,29 @@ async def measure(name: str, index: CatalogueIndex, directory: Path, repeats: in
             loads.append(loaded - started)
             sums.append(time.perf_counter() - loaded)
         queries = await count_queries(storage, round_)
-        texts, aggregates = [], []
+        texts, aggregates, fulls = [], [], []
         tr = Translators()["fi"]
         for _ in range(max(repeats, min(len(loads), 50))):
             started = time.perf_counter()
             await storage._all(AGGREGATE, (MEASURED_YEAR,))
             aggregates.append(time.perf_counter() - started)
             started = time.perf_counter()
-            summary_text = summary_blocks(index, summarise(index, await load_round_data(
-                storage, round_)), tr, "Yhteenveto")
+            summary_text = summary_blocks(index, await round_summary(storage, index, round_), tr,
+                                          "Yhteenveto")
             texts.append(time.perf_counter() - started)
-            assert summary_text
+            started = time.perf_counter()
+            full_text = summary_blocks(index, summarise(index, await load_round_data(
+                storage, round_)), tr, "Yhteenveto")
+            fulls.append(time.perf_counter() - started)
+            assert summary_text == full_text
+        files = await measure_files(storage, index, round_, file_runs,
+                                    lambda: datetime(2027, 2, 1, tzinfo=UTC)) if file_runs else None
     finally:
         await storage.close()
     assert summary is not None
     return Measured(name, seeded, statistics.median(loads), statistics.median(sums), queries,
-                    summary, len(loads), statistics.median(texts), statistics.median(aggregates))
+                    summary, len(loads), statistics.median(texts), statistics.median(aggregates),
+                    statistics.median(fulls), files)
 
 
 def report(cases: list[Measured]) -> None:
@@ -252,7 +260,8 @@ def report(cases: list[Measured]) -> None:
               f"summarise {m.summarise * 1000:8.2f} ms   total {m.total * 1000:8.2f} ms   "
               f"per unit {m.per_unit * 1e6:7.1f} µs   queries {queries}   (median of {m.repeats})")
         print(f"       /summary text {m.text * 1000:8.2f} ms   SQL aggregate "
-              f"{m.aggregate * 1000:8.2f} ms   text/aggregate ×{m.text / m.aggregate:.1f}")
+              f"{m.aggregate * 1000:8.2f} ms   text/aggregate ×{m.text / m.aggregate:.1f}   "
+              f"(before: full path {m.text_full * 1000:.2f} ms, ×{m.text_full / m.aggregate:.1f})")
     for small, large in itertools.pairwise(cases):
         load_ratio = (large.load / large.seeded.units) / (small.load / small.seeded.units)
         sum_ratio = (large.summarise / large.seeded.units) / (small.summarise / small.seeded.units)
@@ -263,6 +272,8 @@ def report(cases: list[Measured]) -> None:
     counts = {m.queries for m in cases}
     print(f"load_round_data statements: {[m.queries for m in cases]} "
           f"({'fixed' if len(counts) == 1 and None not in counts else 'NOT fixed'})")
+    if all(m.files is not None for m in cases):
+        report_files(cases)
 
 
 async def main(argv: Sequence[str] | None = None) -> None:
@@ -274,6 +285,8 @@ async def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--min-time", type=float, default=1.0,
                         help="keep repeating each case for this many seconds (1.0), "
                              f"at most {MAX_REPEATS} runs")
+    parser.add_argument("--file-runs", type=int, default=3,
+                        help="timed runs of the digest and the workbook per case (3; 0: skip)")
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.units.split(",")]
     if not 1 <= args.repeats <= 50 or not all(1 <= n <= 6000 for n in sizes) \
@@ -284,7 +297,9 @@ async def main(argv: Sequence[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="kotobot-bench-") as tmp:
         for n in sizes:
             index = load_catalogue() if n <= 28 else replicated_catalogue(n)
-            cases.append(await measure(f"u{n}", index, Path(tmp), args.repeats, args.min_time))
+            freeze_startup_heap()  # as `kotobot run` does once its catalogue is loaded
+            cases.append(await measure(f"u{n}", index, Path(tmp), args.repeats, args.min_time,
+                                       args.file_runs))
     report(cases)
     print(f"(medians; {time.perf_counter() - started:.1f} s wall)")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 
 from babel import Locale
@@ -102,8 +103,10 @@ class Translator:
         pattern = _HYPHENATED.get(self.lang)
         return pattern.sub("", shown) if pattern else shown
 
-    @property
+    @cached_property
     def locale(self) -> Locale:
+        """Parsed once: a summary formats hundreds of numbers, and parsing the locale again
+        for each was a third of rendering one."""
         return Locale.parse(_BABEL_LOCALE[self.lang])
 
     def date(self, value: date) -> str:

@@ -60,6 +60,7 @@ from bot.i18n import I18nError, Translators
 from bot.ops.instance import AlreadyRunning, hold_instance_lock
 from bot.ops.jobs import OpsJobs
 from bot.ops.logging_setup import configure_logging, remember_update
+from bot.ops.memory import freeze_startup_heap
 from bot.polling import ConfirmingRequest, DurableApplication, InboxQueue, replay_unfinished
 from bot.services import KotobotContext, Services, system_clock
 from bot.storage import Storage
@@ -238,6 +239,7 @@ def _run_locked(settings: Settings) -> int:
     except I18nError as error:
         print(f"kotobot: {error}", file=sys.stderr)
         return 1
+    freeze_startup_heap()  # the catalogue, built once, kept out of every full collection
     try:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:

@@ -31,7 +31,7 @@ from bot.domain.records import DeliveryState, Person, Round
 from bot.domain.reminding import FanOut, Progress, ReminderKind, remind
 from bot.domain.reporting import Reporting
 from bot.domain.rounds_admin import Rounds
-from bot.domain.summary import load_round_data
+from bot.domain.summary import Summary, load_round_data, round_summary
 from bot.i18n import Translator, Translators
 from bot.storage import Storage
 
@@ -143,6 +143,12 @@ class Services:
             "{name} has blocked Kotobot and can no longer be reminded. Please find another "
             "contact person for their unit, or ask them to unblock the bot.").format(name=escape(name)),
             key=f"blocked:{person.id}:{day}")
+
+    async def summary(self, round_: Round, theme_id: str | None = None,
+                      unit_id: str | None = None) -> Summary:
+        """The round's summary for /summary (its text and chart), read cheaply: see
+        `round_summary`. The workbook and the digest need every answer (`round_data`)."""
+        return await round_summary(self.storage, self.catalogue, round_, theme_id, unit_id)
 
     async def digest_facts(self, round_: Round) -> DigestFacts:
         programme = self.catalogue.programme

@@ -23,6 +23,7 @@ from bot.domain.records import (
     Round,
     Session,
     Submission,
+    SummaryFacts,
 )
 
 
@@ -53,6 +54,12 @@ class ReportStore(Protocol):
     async def clear_session(self, person_id: int) -> None: ...
     async def mark_privacy_warned(self, person_id: int) -> None: ...
     async def contacts(self) -> list[tuple[str, Person]]: ...
+
+
+class SummaryStore(Protocol):
+    """What a summary's text reads: only the facts `summarise` needs, in one statement."""
+
+    async def summary_facts(self, year: int, carried: Iterable[str]) -> SummaryFacts: ...
 
 
 class DeliveryLedger(Protocol):

@@ -3,6 +3,7 @@ domain (not in storage) so that the core depends on nothing below it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -69,8 +70,13 @@ class Round:
         return self.closed_at is None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Answer:
+    """One stored answer. Slotted: summaries, the digest and the workbook decode whole
+    rounds (tens of thousands of answers at 5,000 units), and every instance is an object
+    the cyclic garbage collector tracks while the round is alive; slots make that one object
+    per answer instead of two (the instance and its `__dict__`)."""
+
     year: int
     unit_id: str
     key: str
@@ -149,3 +155,19 @@ class AuditEntry:
     actor: str  # the actor's display name now ("" once erased or for the bot)
     action: str
     detail: str
+
+
+@dataclass(frozen=True)
+class SummaryFacts:
+    """What `summarise` reads of one round, and nothing else: values as JSON-decoded
+    Python values keyed by (unit, answer key). Built from a whole `RoundData` (every answer)
+    or read directly by storage (statuses and numbers only, for the /summary text)."""
+
+    year: int
+    values: Mapping[tuple[str, str], Any]  # this round's (at least its statuses and numbers)
+    previous: Mapping[tuple[str, str], Any]  # the round before's (at least statuses done, numbers)
+    answered_units: frozenset[str]  # units with any answer in this round
+    has_previous: bool  # the round before has any answer at all
+    earlier_statuses: Mapping[str, Mapping[str, str]]  # unit → measure → last status before
+    # (at least every "done" of a measure whose schedule has ended: only those are carried over)
+    submissions: Mapping[str, bool]  # unit → submitted late

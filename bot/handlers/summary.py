@@ -114,7 +114,7 @@ async def send_summary(message: Message, context: KotobotContext, round_: Round,
     _ = tr.gettext
     index = services.catalogue
     title = _title(index, tr, round_.year, theme_id, unit_id)  # escaped by headline_block
-    summary = summarise(index, await services.reporting.round_data(round_), theme_id, unit_id)
+    summary = await services.summary(round_, theme_id, unit_id)
     await send_blocks(message, summary_blocks(index, summary, tr, title)
                       + await imports.imported_blocks(context, round_, set(summary.due)))
     if summary.themes:

@@ -15,6 +15,7 @@ import aiosqlite
 
 from bot.domain.records import Answer, HistoryEntry, Person, Round, Session, Submission
 from bot.storage.context import current_update
+from bot.storage.summaries import SummaryQueries
 
 
 def _ts(value: datetime) -> str:
@@ -59,10 +60,11 @@ class _Queries(Protocol):
     async def _write_lazily(self, sql: str, params: Iterable[Any] = ()) -> int: ...
     def _transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]: ...
     async def _grouped(self, work: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T: ...
+    async def _tuples(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]: ...
 
 
-class ReportingQueries:
-    """Rounds, answers and what was sent. Mixed into `Storage`."""
+class ReportingQueries(SummaryQueries):
+    """Rounds, answers and what was sent. Mixed into `Storage` (with the summaries' reads)."""
 
     # rounds --------------------------------------------------------------------------
     async def open_round(self: _Queries, year: int, deadline: date, ladder: tuple[int, ...],
@@ -107,19 +109,23 @@ class ReportingQueries:
         if not wanted:
             return []
         marks = ",".join("?" * len(wanted))
-        rows = await self._all(f"SELECT * FROM answers WHERE year IN ({marks})", wanted)
-        return [_answer(row) for row in rows]
+        rows = await self._tuples(  # plain tuples: see bot/storage/summaries.py
+            "SELECT year, unit_id, key, value, person_id, answered_at, late, source FROM answers"
+            f" WHERE year IN ({marks})", wanted)
+        loads, moment = json.loads, datetime.fromisoformat
+        return [Answer(year, unit, key, loads(value), person, moment(at), bool(late), source)
+                for year, unit, key, value, person, at, late, source in rows]
 
     async def statuses_before(self: _Queries, year: int) -> dict[str, dict[str, str]]:
         """unit → measure → the last status reported in a round before `year`: one grouped
         query (SQLite takes a bare column from the row holding the MAX), so only the latest
         status per (unit, measure) is read and decoded, however many years lie before."""
-        rows = await self._all(
+        rows = await self._tuples(
             "SELECT unit_id, key, value, MAX(year) AS year FROM answers"
             " WHERE year < ? AND key LIKE 'status:%' GROUP BY unit_id, key", (year,))
         latest: dict[str, dict[str, str]] = {}
-        for row in rows:
-            latest.setdefault(row["unit_id"], {})[row["key"].removeprefix("status:")] = json.loads(row["value"])
+        for unit, key, value, _ in rows:
+            latest.setdefault(unit, {})[key.removeprefix("status:")] = json.loads(value)
         return latest
 
     async def earlier_answers(self: _Queries, unit_id: str, before_year: int,
@@ -230,8 +236,10 @@ class ReportingQueries:
 
     async def submissions(self: _Queries, year: int) -> dict[str, Submission]:
         """Every unit's submission of one round, by unit."""
-        rows = await self._all("SELECT * FROM submissions WHERE year = ?", (year,))
-        return {row["unit_id"]: _submission(row) for row in rows}
+        rows = await self._tuples("SELECT year, unit_id, person_id, submitted_at, late"
+                                  " FROM submissions WHERE year = ?", (year,))
+        return {unit: Submission(year, unit, person, datetime.fromisoformat(at), bool(late))
+                for year, unit, person, at, late in rows}
 
     # report sessions -----------------------------------------------------------------
     async def session(self: _Queries, person_id: int) -> Session | None:
