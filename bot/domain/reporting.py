@@ -8,7 +8,6 @@ the unit's report once, and writes what belongs together in one transaction.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -189,11 +188,10 @@ class Reporting:
 
     async def _report_reads(self, unit_id: str, year: int) -> tuple[
             dict[str, Answer], dict[str, Answer], Submission | None]:
-        """The three reads of a unit's report, sent together: the reader's thread runs them
-        back to back instead of waiting for the event loop between them."""
-        return await asyncio.gather(
-            self.store.earlier_answers(unit_id, year, self._unit_keys(unit_id)),
-            self.store.answers(year, unit_id), self.store.submission(year, unit_id))
+        """The three reads of a unit's report (keyed lookups the storage does in place)."""
+        return (await self.store.earlier_answers(unit_id, year, self._unit_keys(unit_id)),
+                await self.store.answers(year, unit_id),
+                await self.store.submission(year, unit_id))
 
     def _assemble(self, unit_id: str, round_: Round, earlier: dict[str, Answer],
                   answers: dict[str, Answer], submission: Submission | None) -> UnitReport:
@@ -226,13 +224,8 @@ class Reporting:
         return await self.open_round_for(year)
 
     async def open_report(self, viewer: Viewer, unit_id: str, year: int) -> UnitReport:
-        """The report `viewer` may work on: checked once, built once (the round is read
-        together with the report's own reads)."""
-        if unit_id not in self.index.units or not viewer.may_report(unit_id):
-            raise NotAllowed(Refusal.NOT_YOUR_UNIT)
-        round_, reads = await asyncio.gather(self.open_round_for(year),
-                                             self._report_reads(unit_id, year))
-        return self._assemble(unit_id, round_, *reads)
+        """The report `viewer` may work on: checked once, built once."""
+        return await self.report(unit_id, await self.check(viewer, unit_id, year))
 
     async def answer(self, viewer: Viewer, report: UnitReport, position: int, value: Any,
                      linear: bool = False, returning: bool = False) -> Outcome:
@@ -296,8 +289,10 @@ class Reporting:
 
     async def pause(self, viewer: Viewer, stopped: bool = False) -> None:
         """Another command (or /cancel, `stopped`) came between: the place is kept."""
-        if viewer.person is not None:
-            await self.store.pause_session(viewer.person.id, 2 if stopped else 1, self.clock())
+        level = 2 if stopped else 1
+        session = await self.where(viewer)  # a read in place: most commands change nothing
+        if viewer.person is not None and session is not None and session.paused != level:
+            await self.store.pause_session(viewer.person.id, level, self.clock())
 
     async def keep_draft(self, viewer: Viewer, text: str | None) -> None:
         """Keep typed text being offered back as an answer (None when settled)."""

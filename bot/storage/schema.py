@@ -222,4 +222,9 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (year, unit_id)
     );
     """,
+    # 12: a unit's earlier answers by key (the carried-over rule and "last year" on every
+    # report step, the summary's last earlier statuses) are looked up, not scanned
+    """
+    CREATE INDEX answers_by_key ON answers (key, unit_id, year);
+    """,
 ]
