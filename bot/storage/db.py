@@ -128,9 +128,10 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
         for pragma in ("query_only=ON", "foreign_keys=ON", "busy_timeout=5000"):
             await reader.execute(f"PRAGMA {pragma}")
         self._reader = reader
-        peeker = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        # never waits long on the loop's thread: a rare SQLITE_BUSY falls back to the reader
+        peeker = sqlite3.connect(self.path, isolation_level=None, timeout=0.05)
         peeker.row_factory = sqlite3.Row
-        for pragma in ("query_only=ON", "busy_timeout=5000"):
+        for pragma in ("query_only=ON", "busy_timeout=50"):
             peeker.execute(f"PRAGMA {pragma}")
         self._peeker = peeker
 
@@ -247,11 +248,18 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
         # one trip to the reader's thread (execute, fetch and close there), not three
         return list(await self._read_db.execute_fetchall(sql, tuple(params)))
 
-    def _peek(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+    async def _peek(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """A small keyed read, done at once on this thread (see the module's docstring). The
-        rows are fetched to the end, so the read transaction ends with it."""
+        rows are fetched to the end, so the read transaction ends with it. Should the file
+        be busy (WAL recovery, say), the read goes to the reader's thread instead of holding
+        the event loop."""
         assert self._peeker is not None, "Storage.start() was not awaited"
-        return self._peeker.execute(sql, tuple(params)).fetchall()
+        try:
+            return self._peeker.execute(sql, tuple(params)).fetchall()
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            return list(await self._all(sql, params))
 
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         rows = await self._all(sql, params)
@@ -330,7 +338,7 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
 
     async def person_and_grants(self, telegram_id: int) -> tuple[Person, list[Grant]] | None:
         """The person and every role they hold, in one read (every update asks who it is)."""
-        rows = self._peek(
+        rows = await self._peek(
             "SELECT people.*, roles.role AS grant_role, roles.unit_id AS grant_unit FROM people"
             " LEFT JOIN roles ON roles.person_id = people.id WHERE people.telegram_id = ?"
             " ORDER BY roles.role, roles.unit_id", (telegram_id,))

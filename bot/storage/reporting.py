@@ -57,7 +57,7 @@ T = TypeVar("T")
 class _Queries(Protocol):
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]: ...
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None: ...
-    def _peek(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]: ...
+    async def _peek(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]: ...
     async def _write(self, sql: str, params: Iterable[Any] = ()) -> int: ...
     async def _write_lazily(self, sql: str, params: Iterable[Any] = ()) -> int: ...
     def _transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]: ...
@@ -94,15 +94,15 @@ class ReportingQueries(SummaryQueries):
                                  (day.isoformat(), year)) > 0
 
     async def round(self: _Queries, year: int) -> Round | None:
-        row = next(iter(self._peek("SELECT * FROM rounds WHERE year = ?", (year,))), None)
+        row = next(iter(await self._peek("SELECT * FROM rounds WHERE year = ?", (year,))), None)
         return _round(row) if row else None
 
     async def rounds(self: _Queries) -> list[Round]:
-        return [_round(row) for row in self._peek("SELECT * FROM rounds ORDER BY year")]
+        return [_round(row) for row in await self._peek("SELECT * FROM rounds ORDER BY year")]
 
     # answers -------------------------------------------------------------------------
     async def answers(self: _Queries, year: int, unit_id: str) -> dict[str, Answer]:
-        rows = self._peek("SELECT * FROM answers WHERE year = ? AND unit_id = ?", (year, unit_id))
+        rows = await self._peek("SELECT * FROM answers WHERE year = ? AND unit_id = ?", (year, unit_id))
         return {row["key"]: _answer(row) for row in rows}
 
     async def answers_of_years(self: _Queries, years: Iterable[int]) -> list[Answer]:
@@ -137,7 +137,7 @@ class ReportingQueries(SummaryQueries):
         if not wanted:
             return {}
         marks = ",".join("?" * len(wanted))
-        rows = self._peek(  # through answers_by_key: a lookup, done in place
+        rows = await self._peek(  # through answers_by_key: a lookup, done in place
             f"SELECT * FROM answers WHERE unit_id = ? AND year < ? AND key IN ({marks})"
             " ORDER BY year", [unit_id, before_year, *wanted])
         return {row["key"]: _answer(row) for row in rows}
@@ -232,7 +232,7 @@ class ReportingQueries(SummaryQueries):
 
     async def submission(self: _Queries, year: int, unit_id: str) -> Submission | None:
         """One unit's submission of one round (the report path reads only its own)."""
-        row = next(iter(self._peek("SELECT * FROM submissions WHERE year = ? AND unit_id = ?",
+        row = next(iter(await self._peek("SELECT * FROM submissions WHERE year = ? AND unit_id = ?",
                                    (year, unit_id))), None)
         return _submission(row) if row else None
 
@@ -246,7 +246,7 @@ class ReportingQueries(SummaryQueries):
     # report sessions -----------------------------------------------------------------
     async def session(self: _Queries, person_id: int) -> Session | None:
         """Where the person is in their report, or None when no report is under way."""
-        row = next(iter(self._peek("SELECT * FROM sessions WHERE person_id = ?", (person_id,))),
+        row = next(iter(await self._peek("SELECT * FROM sessions WHERE person_id = ?", (person_id,))),
                    None)
         if row is None:
             return None
