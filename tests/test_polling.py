@@ -98,7 +98,7 @@ async def test_an_update_a_crash_left_unfinished_is_answered_at_start_up(
     update = {"update_id": 10**6, "message": {
         "message_id": 1, "from": coordinator.to_api(), "chat": coordinator.chat(), "date": 0,
         "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
-    assert await storage.receive_update(10**6, json.dumps(update), clock())
+    await storage.receive_updates([(10**6, json.dumps(update))], clock())
     await storage.close()
     async with running_bot(make_settings(tg, database), clock):
         assert "Welcome" in (await tg.next_reply(coordinator)).plain
@@ -141,7 +141,7 @@ async def test_an_update_delivered_again_is_handled_once(
     update = {"update_id": 10**6, "message": {
         "message_id": 1, "from": coordinator.to_api(), "chat": coordinator.chat(), "date": 0,
         "text": "/help", "entities": [{"type": "bot_command", "offset": 0, "length": 5}]}}
-    await storage.receive_update(10**6, json.dumps(update), clock())
+    await storage.receive_updates([(10**6, json.dumps(update))], clock())
     await storage.finish_update(10**6, clock())
     await storage.close()
     await tg.redeliver(update)
@@ -154,14 +154,14 @@ async def test_an_update_delivered_again_is_handled_once(
 async def test_done_updates_are_forgotten_after_three_days(tmp_path: Path, clock: Clock) -> None:
     storage = await Storage.open(tmp_path / "k.sqlite3")
     for update_id in (1, 2, 3):
-        assert await storage.receive_update(update_id, '{"update_id": 0}', clock())
+        await storage.receive_updates([(update_id, '{"update_id": 0}')], clock())
     await storage.finish_update(1, clock())
     clock.advance(days=2)
     await storage.finish_update(2, clock())
     clock.advance(days=1, minutes=1)
     assert await storage.forget_done_updates(clock()) == 1  # only the one done 3 days ago
     assert [u for u, _, _ in await storage.unfinished_updates()] == [3]
-    assert not await storage.receive_update(2, "{}", clock())  # still known: not handled again
+    assert await storage.knows_update(2)  # still known: a redelivery is not handled again
     await storage.close()
 
 

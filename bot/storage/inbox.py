@@ -26,13 +26,6 @@ late re-delivery by Telegram is still recognised as a duplicate."""
 class InboxQueries:
     """Received updates, by `update_id`."""
 
-    async def receive_update(self: _Queries, update_id: int, payload: str, now: datetime) -> bool:
-        """Write the update down (committed, `synchronous=FULL`). False when it was already
-        there: Telegram delivered it again, and it is handled (or queued) already."""
-        return await self._write(
-            "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
-            (update_id, payload, _ts(now))) > 0
-
     async def receive_updates(self: _Queries, updates: Sequence[tuple[int, str]],
                               now: datetime) -> None:
         """Write several updates down in one durable commit (those already there stay)."""
