@@ -132,6 +132,30 @@ async def test_importing_the_same_file_twice_changes_nothing_the_second_time(
     assert await storage.history_sources(2026, "welcome-office") == before
 
 
+async def test_an_answer_given_after_the_preview_is_not_overwritten_unseen(
+        tg: FakeTelegram, bot: object) -> None:
+    """The contact answers while the coordinator looks at the preview: pressing Import then
+    imports nothing and says why, and the contact's answer stays."""
+    await open_round(tg)
+    coordinator = coordinator_of(tg)
+    contact = await join(tg, 20, "welcome-office")
+    preview = await send_file(tg, xlsx(await welcome_office_form(tg, 2026)))
+    assert "Welcome Office: 9 uutta" in preview.plain
+    step = await say(tg, contact, "/report")
+    await press(tg, contact, step, "In progress")
+    storage = services_of(bot).storage  # type: ignore[arg-type]
+    before = {(a.key, a.value) for a in await storage.answers_of_years([2026])}
+    assert before and any(key.startswith("status:health.") for key, _value in before)
+    refused = await press(tg, coordinator, preview, "📥 Tuo")
+    assert "on muutettu esikatselun jälkeen" in refused.plain
+    assert "Lähetä tiedosto uudelleen" in refused.plain
+    assert {(a.key, a.value) for a in await storage.answers_of_years([2026])} == before
+    history = await storage.history_sources(2026, "welcome-office")
+    assert history and all(source is None for _key, source in history)  # only the contact's
+    again = await send_file(tg, xlsx(await welcome_office_form(tg, 2026)))
+    assert "muuttunutta" in again.plain  # a fresh preview shows what it would change now
+
+
 async def test_a_previewed_import_survives_a_restart(tg: FakeTelegram, clock: Clock,
                                                      tmp_path: Path) -> None:
     settings = make_settings(tg, tmp_path / "kotobot.sqlite3")

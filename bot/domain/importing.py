@@ -45,6 +45,9 @@ class Preview:
     changes: dict[str, UnitChanges] = field(default_factory=dict)
     round_problem: str | None = None  # outside_programme, no_round, round_closed
     creates_round: bool = False
+    seen: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """What was stored for each (unit, key) the file answers when the preview was made: an
+    answer given between the preview and the press stops the import (`apply`)."""
 
     @property
     def importable(self) -> bool:
@@ -55,7 +58,15 @@ def payload_of(preview: Preview) -> dict[str, Any]:
     """The checked answers as JSON-able data, kept while the coordinator decides."""
     return {"year": preview.plan.year, "creates_round": preview.creates_round,
             "answers": [[a.unit_id, a.key, a.value, a.answered_on.isoformat() if a.answered_on else None]
-                        for a in preview.plan.answers]}
+                        for a in preview.plan.answers],
+            "seen": [[unit, key, value] for (unit, key), value in preview.seen.items()]}
+
+
+def seen_of(payload: dict[str, Any]) -> dict[tuple[str, str], Any] | None:
+    """The stored values the preview saw (None for an import kept before they were kept)."""
+    if "seen" not in payload:
+        return None
+    return {(unit, key): value for unit, key, value in payload["seen"]}
 
 
 def answers_of(payload: dict[str, Any]) -> list[PlannedAnswer]:
@@ -114,15 +125,26 @@ class Importer:
                       create_past: bool = True) -> Preview:
         plan = check_rows(self.index, year, rows, vocabulary)
         problem, creates = await self.round_problem(year, create_past)
-        return Preview(plan, changes(plan, await self.stored(year)), problem, creates)
+        stored = await self.stored(year)
+        seen = {(a.unit_id, a.key): stored.get((a.unit_id, a.key)) for a in plan.answers}
+        return Preview(plan, changes(plan, stored), problem, creates, seen)
 
     async def apply(self, year: int, answers: Sequence[PlannedAnswer], person_id: int,
-                    source: str, create_past: bool = True) -> dict[str, tuple[int, int]]:
+                    source: str, create_past: bool = True,
+                    seen: dict[tuple[str, str], Any] | None = None) -> dict[str, tuple[int, int]]:
         """Write the answers in one transaction; ValueError(reason) if the round cannot take
-        them any more. Units whose report the file completes are marked submitted."""
+        them any more, or ("changed_since_preview") if an answer the file would overwrite is
+        no longer what the preview showed (`seen`): someone answered in the meantime, and
+        their answer must not be overwritten unseen. Units whose report the file completes
+        are marked submitted. (Updates are handled one at a time, so no answer can come
+        between this check and the write.)"""
         problem, creates = await self.round_problem(year, create_past)
         if problem is not None:
             raise ValueError(problem)
+        if seen is not None:
+            stored = await self.stored(year)
+            if any(stored.get(item) != value for item, value in seen.items()):
+                raise ValueError("changed_since_preview")
         now = self.clock()
         round_ = await self.storage.round(year)
         deadline = round_.deadline if round_ else default_deadline(year)

@@ -88,6 +88,10 @@ def round_problem_text(reason: str, year: int, index: CatalogueIndex, tr: Transl
         return _("{year} is outside the programme period {start}–{end}. A new programme is loaded as "
                  "a new catalogue file (KOTOBOT_CATALOGUE).").format(
             year=year, start=programme.start, end=programme.end)
+    if reason == "changed_since_preview":
+        return _("Some answers in this file's units have changed since the preview (a contact "
+                 "answered in the meantime), so nothing was imported. Send the file again to "
+                 "see what it would change now.")
     if reason == "round_closed":
         return _("Round {year} is closed, so its answers can no longer be changed. Reopen it with "
                  "/round open {year} to import into it.").format(year=year)

@@ -17,7 +17,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.chat import callbacks
 from bot.chat.callbacks import BadCallback, pack
-from bot.domain.importing import answers_of
+from bot.domain.importing import answers_of, seen_of
 from bot.domain.imports import MAX_FILE_BYTES
 from bot.domain.records import Round
 from bot.domain.reporting import Refusal
@@ -124,7 +124,8 @@ async def import_button(update: Update, context: KotobotContext) -> None:
     try:
         counts = await services.imports.apply(pending.year, answers_of(pending.payload), person.id,
                                                 pending.file_name,
-                                                create_past=bool(pending.payload.get("creates_round")))
+                                                create_past=bool(pending.payload.get("creates_round")),
+                                                seen=seen_of(pending.payload))
     except ValueError as problem:
         await query.message.reply_text(round_problem_text(str(problem), pending.year,
                                                           services.catalogue, tr))
