@@ -5,9 +5,9 @@ PTB's `Updater` asks `getUpdates` for the next offset (which tells Telegram to f
 before) as soon as it has *queued* the previous batch, long before the handlers ran; a crash
 in between lost the person's message. Writing every update down before that (one fsync per
 update, on the path of every reply) was the first fix. Now the confirming request waits:
-`ConfirmingRequest` (the Updater's own `get_updates_request`; `do_request` is PTB's documented hook) holds a `getUpdates`
-whose offset would confirm updates still being handled for up to `InboxQueue.GRACE`, and
-then writes the unfinished ones down in one durable commit before letting it go. An update
+`ConfirmingRequest` (the Updater's own `get_updates_request`; `do_request` is PTB's
+documented hook) holds a `getUpdates` whose offset would confirm updates still being handled
+for up to `InboxQueue.GRACE`, and then writes the unfinished ones down in one durable commit before letting it go. An update
 handled within the grace costs no write of its own, a slow one one shared commit; either
 way Telegram forgets nothing the bot could still lose. PTB keeps everything else it does
 well (bootstrap, the network retry loop with backoff, clean shutdown, whose last

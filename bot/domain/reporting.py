@@ -184,22 +184,13 @@ class Reporting:
 
     async def report(self, unit_id: str, round_: Round) -> UnitReport:
         """The unit's report: three reads (earlier answers, this round's, its submission)."""
-        return self._assemble(unit_id, round_, *await self._report_reads(unit_id, round_.year))
-
-    async def _report_reads(self, unit_id: str, year: int) -> tuple[
-            dict[str, Answer], dict[str, Answer], Submission | None]:
-        """The three reads of a unit's report (keyed lookups the storage does in place)."""
-        return (await self.store.earlier_answers(unit_id, year, self._unit_keys(unit_id)),
-                await self.store.answers(year, unit_id),
-                await self.store.submission(year, unit_id))
-
-    def _assemble(self, unit_id: str, round_: Round, earlier: dict[str, Answer],
-                  answers: dict[str, Answer], submission: Submission | None) -> UnitReport:
+        earlier = await self.store.earlier_answers(unit_id, round_.year, self._unit_keys(unit_id))
         due, steps = self.walks.of(unit_id, round_.year, _statuses(earlier))
         keys = {step.key for step in steps}
-        return UnitReport(round_, unit_id, due, steps, answers,
+        return UnitReport(round_, unit_id, due, steps,
+                          await self.store.answers(round_.year, unit_id),
                           {key: answer for key, answer in earlier.items() if key in keys},
-                          submission)
+                          await self.store.submission(round_.year, unit_id))
 
     async def round_data(self, round_: Round) -> RoundData:
         """The stored facts a summary of `round_` needs, in a few queries."""

@@ -3,8 +3,8 @@ time the bot asks for the next offset (which tells Telegram the update arrived) 
 down before it asks, and so is every update that applied a report answer.
 
 A mixin of `Storage`. Why it exists: Telegram forgets an update as soon as the bot confirms
-it. An update that is in this table survives a crash and is handled at start-up; `done_at` says it needs
-no more handling, `applied_at` that its answer is already written (set in the same
+it. An update that is in this table survives a crash and is handled at start-up; `done_at`
+says it needs no more handling, `applied_at` that its answer is already written (set in the same
 transaction as the answer, see `ReportingQueries.record_answer`), so a replay never applies
 it twice. Payloads hold names and typed answers: they are cleared once an update is done,
 and done rows are deleted after `KEEP_DONE`.
