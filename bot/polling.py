@@ -160,7 +160,8 @@ class DurableApplication(Application):  # type: ignore[type-arg]
             current_update.reset(token)
         storage: Storage = services.storage
         try:
-            if receipt.stored:  # before the offset may go: a crash now replays nothing
+            # before the offset may go (a crash now replays nothing), unless already marked
+            if receipt.stored and not receipt.done:
                 await storage.finish_update(update.update_id, services.clock(),
                                             durable=not receipt.applied)
             self._handled += 1

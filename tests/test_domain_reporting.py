@@ -79,11 +79,11 @@ async def first_step(reporting: Reporting, unit_id: str = UNIT, year: int = YEAR
 
 
 async def record(reporting: Reporting, viewer: Viewer, unit_id: str, year: int, step: Step,
-                 value: object) -> bool:
+                 value: object) -> None:
     """Answer one step the way the handlers do: open the report (checked), answer by position."""
     report = await reporting.open_report(viewer, unit_id, year)
     position = next(n for n, s in enumerate(report.steps) if s.key == step.key)
-    return (await reporting.answer(viewer, report, position, value)).changed
+    await reporting.answer(viewer, report, position, value)
 
 
 # permissions and round state -----------------------------------------------------------
@@ -156,17 +156,19 @@ async def test_submit_for_another_unit_is_refused(reporting, storage, contact) -
 async def test_record_saves_the_answer_by_the_viewer(reporting, storage, contact, clock) -> None:
     await open_round(storage)
     step = await first_step(reporting)
-    assert await record(reporting, contact, UNIT, YEAR, step, Status.IN_PROGRESS.value) is True
+    await record(reporting, contact, UNIT, YEAR, step, Status.IN_PROGRESS.value)
     answer = (await storage.answers(YEAR, UNIT))[step.key]
     assert (answer.value, answer.person_id, answer.answered_at, answer.late) == (
         "in_progress", contact.person.id, clock.now, False)
 
 
-async def test_record_of_an_unchanged_value_is_false(reporting, storage, contact) -> None:
+async def test_an_unchanged_value_adds_no_history(reporting, storage, contact) -> None:
     await open_round(storage)
     step = await first_step(reporting)
     await record(reporting, contact, UNIT, YEAR, step, "done")
-    assert await record(reporting, contact, UNIT, YEAR, step, "done") is False
+    await record(reporting, contact, UNIT, YEAR, step, "done")
+    assert [(e.old_value, e.new_value) for e in await storage.history(YEAR, UNIT)] == [
+        (None, "done")]
 
 
 @pytest.mark.parametrize("utc_time, late", [

@@ -13,6 +13,7 @@ import pytest
 
 from bot.domain.records import DeliveryState, Role
 from bot.storage import Storage
+from bot.storage.context import Receipt, current_update
 from bot.storage.schema import MIGRATIONS
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -334,12 +335,58 @@ async def test_a_position_moves_only_once_the_question_is_shown(storage, alice_i
 async def test_an_answer_and_the_next_position_are_one_write(storage, alice_id) -> None:
     await open_round(storage)
     await storage.shown(alice_id, 2026, UNIT, "status:a", 41, NOW, False)
-    assert await storage.record_answer(2026, UNIT, "status:a", "done", alice_id, NOW, False,
-                                       "field:x") is True
+    await storage.record_answer(2026, UNIT, "status:a", "done", alice_id, NOW, False, "field:x")
     assert (await storage.session(alice_id)).pending_key == "field:x"
     assert (await storage.answers(2026, UNIT))["status:a"].value == "done"
-    assert await storage.record_answer(2026, UNIT, "field:x", 3, alice_id, NOW, False, None)
+    await storage.record_answer(2026, UNIT, "field:x", 3, alice_id, NOW, False, None)
     assert await storage.session(alice_id) is None  # the review comes next: no step on screen
+
+
+async def test_a_step_that_cannot_be_stored_moves_nothing(storage, alice_id) -> None:
+    await open_round(storage)
+    await storage.shown(alice_id, 2026, UNIT, "status:a", 41, NOW, False)
+    with pytest.raises(sqlite3.IntegrityError):  # no round 2031: the answer cannot be kept
+        await storage.record_answer(2031, UNIT, "status:a", "done", alice_id, NOW, False,
+                                    "field:x")
+    session = await storage.session(alice_id)
+    assert (session.step_key, session.pending_key) == ("status:a", None)
+    assert await storage.history(2031, UNIT) == []
+
+
+async def test_the_next_question_shown_finishes_the_update_that_answered(storage,
+                                                                         alice_id) -> None:
+    """A replay of an update whose answer is stored and whose next question is on screen
+    would only show that question again: the shown mark marks it done."""
+    await open_round(storage)
+    answering, asking = Receipt(7, lambda: '{"update_id": 7}'), Receipt(8, lambda: "{}")
+    token = current_update.set(answering)
+    try:
+        await storage.record_answer(2026, UNIT, "status:a", "done", alice_id, NOW, False,
+                                    "field:x")
+        assert [u for u, _, applied in await storage.unfinished_updates() if applied] == [7]
+        await storage.shown(alice_id, 2026, UNIT, "field:x", 42, LATER, False)
+    finally:
+        current_update.reset(token)
+    token = current_update.set(asking)  # an update that answered nothing: not marked
+    try:
+        await storage.shown(alice_id, 2026, UNIT, "field:x", 43, LATER, False)
+    finally:
+        current_update.reset(token)
+    assert (answering.done, asking.done) == (True, False)
+    assert await storage.unfinished_updates() == []
+    assert (await storage.session(alice_id)).message_id == 43
+
+
+async def test_answers_that_no_longer_apply_go_with_the_step(storage, alice_id) -> None:
+    await open_round(storage)
+    await storage.save_answer(2026, UNIT, "field:x", 3, alice_id, NOW, False)
+    await storage.save_answer(2026, UNIT, "field:y", 4, alice_id, NOW, False)
+    await storage.record_answer(2026, UNIT, "status:a", "not_started", alice_id, LATER, False,
+                                None, clear=["field:x", "field:y", "field:never-given"])
+    assert set(await storage.answers(2026, UNIT)) == {"status:a"}
+    assert [(e.key, e.old_value, e.new_value) for e in await storage.history(2026, UNIT)] == [
+        ("field:x", None, 3), ("field:y", None, 4), ("field:x", 3, None), ("field:y", 4, None),
+        ("status:a", None, "not_started")]
 
 
 # the delivery ledger -----------------------------------------------------------------------

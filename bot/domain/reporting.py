@@ -151,7 +151,6 @@ class Outcome:
     report: UnitReport
     position: int
     value: Any
-    changed: bool
     next: int | None  # the step to show next; None: the review
 
     @property
@@ -241,11 +240,11 @@ class Reporting:
         gone = [key for key in not_applicable(after.steps, after.answers) if key in report.answers]
         if gone:
             after = replace(after, answers={k: a for k, a in after.answers.items() if k not in gone})
-        changed = await self.store.record_answer(
+        await self.store.record_answer(
             report.round.year, report.unit_id, step.key, value, viewer.person.id, now,
             answer.late, after.steps[following].key if following is not None else None,
             clear=gone)
-        return Outcome(after, position, value, changed, following)
+        return Outcome(after, position, value, following)
 
     async def where(self, viewer: Viewer) -> Session | None:
         """Where the viewer is in a report, if one is under way."""

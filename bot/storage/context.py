@@ -21,6 +21,9 @@ class Receipt:
     applied: bool = False
     """It wrote a report answer (and its row says so): handling it again only shows the
     report where it stands, so its done mark need not be synced on its own."""
+    done: bool = False
+    """Its row is marked done already (with the next question's shown mark), so finishing
+    it writes nothing."""
 
 
 current_update: ContextVar[Receipt | None] = ContextVar("current_update", default=None)

@@ -144,72 +144,41 @@ class ReportingQueries(SummaryQueries):
 
     async def save_answer(self: _Queries, year: int, unit_id: str, key: str, value: Any,
                           person_id: int, now: datetime, late: bool) -> bool:
-        """Store an answer and its history in one transaction; False if nothing changed."""
-        return await ReportingQueries.record_answer(self, year, unit_id, key, value, person_id,
-                                                    now, late, next_key=None, move=False)
+        """Store an answer and its history (no report moves on); False if that value was
+        stored already (no history row then)."""
+        before = await self._peek(
+            "SELECT value FROM answers WHERE year = ? AND unit_id = ? AND key = ?",
+            (year, unit_id, key))
+        await ReportingQueries.record_answer(self, year, unit_id, key, value, person_id,
+                                             now, late, next_key=None, move=False)
+        return not before or before[0]["value"] != json.dumps(value, ensure_ascii=False)
 
     async def record_answer(self: _Queries, year: int, unit_id: str, key: str, value: Any,
                             person_id: int, now: datetime, late: bool, next_key: str | None,
-                            move: bool = True, clear: Sequence[str] = ()) -> bool:
-        """One step of a report, in one transaction: the answer, its history row, and the
-        person's position (the next step as pending, or no report under way when
-        `next_key` is None). False if the value was already stored (history unchanged).
-        The update being handled (if any) is marked applied in the same transaction.
-        `clear`: answers that no longer apply (a measure now "not started" has no indicator
-        values), removed in the same transaction, each with a history row."""
-        encoded = json.dumps(value, ensure_ascii=False)
+                            move: bool = True, clear: Sequence[str] = ()) -> None:
+        """One step of a report, atomically: the answer with its history row (none when the
+        value was stored so already), and the person's position (the next step as pending,
+        or no report under way when `next_key` is None). The update being handled (if any)
+        is written down as applied with it, so a replay never applies it twice. `clear`:
+        answers that no longer apply (a measure now "not started" has no indicator values),
+        removed with it, each with a history row.
+
+        One statement, an insert into the `answer_steps` view whose trigger does the writes
+        (migration 13): the step costs one trip to the writer's thread and, when no other
+        write is waiting, one commit of its own (see `bot.storage.db`)."""
         receipt = current_update.get()
-        async with self._transaction() as db:
-            if move and receipt is not None:
-                # the update is written down with its answer if it was not already: a
-                # redelivery or a replay after a crash must not apply it to the next step
-                await db.execute(
-                    "INSERT INTO inbox (update_id, payload, received_at, applied_at)"
-                    " VALUES (?, ?, ?, ?) ON CONFLICT(update_id) DO UPDATE SET"
-                    " applied_at = excluded.applied_at",
-                    (receipt.update_id, receipt.payload(), _ts(now), _ts(now)))
-            if move and next_key is None:
-                await db.execute("DELETE FROM sessions WHERE person_id = ?", (person_id,))
-            elif move:
-                # the pending step is this report's: a button of another unit's report,
-                # pressed while a different one was under way, moves the session with it
-                await db.execute(
-                    "UPDATE sessions SET pending_key = ?, year = ?, unit_id = ?, updated_at = ?"
-                    " WHERE person_id = ?", (next_key, year, unit_id, _ts(now), person_id))
-            rows = list(await db.execute_fetchall(  # one trip to the writer's thread
-                "SELECT value FROM answers WHERE year = ? AND unit_id = ? AND key = ?",
-                (year, unit_id, key)))
-            previous = rows[0] if rows else None
-            for gone in clear:
-                async with db.execute(
-                        "SELECT value FROM answers WHERE year = ? AND unit_id = ? AND key = ?",
-                        (year, unit_id, gone)) as cursor:
-                    removed = await cursor.fetchone()
-                if removed is not None:
-                    await db.execute("DELETE FROM answers WHERE year = ? AND unit_id = ? AND key = ?",
-                                     (year, unit_id, gone))
-                    await db.execute(
-                        "INSERT INTO answer_history (year, unit_id, key, old_value, new_value,"
-                        " person_id, at) VALUES (?, ?, ?, ?, 'null', ?, ?)",
-                        (year, unit_id, gone, removed["value"], person_id, _ts(now)))
-            changed = previous is None or previous["value"] != encoded
-            if changed:
-                await db.execute(
-                    "INSERT INTO answers (year, unit_id, key, value, person_id, answered_at,"
-                    " late) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(year, unit_id, key)"
-                    " DO UPDATE SET value = excluded.value, person_id = excluded.person_id,"
-                    " answered_at = excluded.answered_at, late = excluded.late, source = NULL",
-                    (year, unit_id, key, encoded, person_id, _ts(now), int(late)),
-                )
-                await db.execute(
-                    "INSERT INTO answer_history (year, unit_id, key, old_value, new_value,"
-                    " person_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (year, unit_id, key, previous["value"] if previous else None, encoded,
-                     person_id, _ts(now)),
-                )
-        if move and receipt is not None:  # committed: finishing the update marks its row done
+        carried = move and receipt is not None
+        params = (receipt.update_id if carried and receipt else None,
+                  receipt.payload() if carried and receipt else None,
+                  year, unit_id, key, json.dumps(value, ensure_ascii=False), person_id,
+                  _ts(now), int(late), int(move), next_key,
+                  json.dumps(list(clear)) if clear else None)
+        await self._write(
+            "INSERT INTO answer_steps (update_id, payload, year, unit_id, key, value, person_id,"
+            " at, late, move, next_key, clear) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            params)
+        if carried and receipt is not None:  # committed: finishing the update marks it done
             receipt.stored = receipt.applied = True
-        return changed
 
     async def history(self: _Queries, year: int, unit_id: str) -> list[HistoryEntry]:
         rows = await self._all(
@@ -286,15 +255,20 @@ class ReportingQueries(SummaryQueries):
                     message_id: int, now: datetime, linear: bool) -> None:
         """Telegram accepted the question of `step_key` as `message_id`: from now on typed
         text answers it. Lost in a power cut, the step stays pending and the bot asks it
-        again instead of taking typed text as its answer."""
+        again instead of taking typed text as its answer.
+
+        When the update being handled applied an answer, it is through with this (a replay
+        would only show this same question again), so its row is marked done in the same
+        statement and finishing it writes nothing more."""
+        receipt = current_update.get()
+        through = receipt is not None and receipt.applied and receipt.stored
         await self._write_lazily(
-            "INSERT INTO sessions (person_id, year, unit_id, step_key, updated_at, message_id,"
-            " linear, pending_key) VALUES (?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT(person_id)"
-            " DO UPDATE SET year = excluded.year, unit_id = excluded.unit_id,"
-            " step_key = excluded.step_key, updated_at = excluded.updated_at,"
-            " message_id = excluded.message_id, linear = excluded.linear, pending_key = NULL,"
-            " paused = 0",
-            (person_id, year, unit_id, step_key, _ts(now), message_id, int(linear)))
+            "INSERT INTO shown_steps (person_id, year, unit_id, step_key, at, message_id,"
+            " linear, update_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (person_id, year, unit_id, step_key, _ts(now), message_id, int(linear),
+             receipt.update_id if through and receipt else None))
+        if through and receipt is not None:
+            receipt.done = True
 
     async def clear_session(self: _Queries, person_id: int) -> None:
         await self._write("DELETE FROM sessions WHERE person_id = ?", (person_id,))

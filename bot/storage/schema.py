@@ -227,4 +227,63 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX answers_by_key ON answers (key, unit_id, year);
     """,
+    # 13: a report step's writes as one statement (see `ReportingQueries.record_answer`): one
+    # statement is one trip to the writer's thread and, alone, its own transaction. The view
+    # holds no rows; its trigger does the writes, in the order the step needs them.
+    """
+    CREATE VIEW answer_steps AS SELECT NULL AS update_id, NULL AS payload, NULL AS year,
+        NULL AS unit_id, NULL AS key, NULL AS value, NULL AS person_id, NULL AS at,
+        NULL AS late, NULL AS move, NULL AS next_key, NULL AS clear WHERE 0;
+    CREATE TRIGGER answer_step INSTEAD OF INSERT ON answer_steps BEGIN
+        -- the update that carried the answer is written down as applied: a redelivery or a
+        -- replay after a crash must not apply it to the next step
+        INSERT INTO inbox (update_id, payload, received_at, applied_at)
+            SELECT NEW.update_id, NEW.payload, NEW.at, NEW.at
+            WHERE NEW.move AND NEW.update_id IS NOT NULL
+            ON CONFLICT (update_id) DO UPDATE SET applied_at = excluded.applied_at;
+        -- the person's position: the next step pending, or no report under way
+        DELETE FROM sessions
+            WHERE NEW.move AND NEW.next_key IS NULL AND person_id = NEW.person_id;
+        UPDATE sessions SET pending_key = NEW.next_key, year = NEW.year,
+                unit_id = NEW.unit_id, updated_at = NEW.at
+            WHERE NEW.move AND NEW.next_key IS NOT NULL AND person_id = NEW.person_id;
+        -- answers that no longer apply (a JSON list of keys) go, each with a history row
+        INSERT INTO answer_history (year, unit_id, key, old_value, new_value, person_id, at)
+            SELECT year, unit_id, key, value, 'null', NEW.person_id, NEW.at FROM answers
+            WHERE year = NEW.year AND unit_id = NEW.unit_id
+                AND key IN (SELECT value FROM json_each(NEW.clear));
+        DELETE FROM answers WHERE year = NEW.year AND unit_id = NEW.unit_id
+            AND key IN (SELECT value FROM json_each(NEW.clear));
+        -- the answer and its history row, unless it was stored so already
+        INSERT INTO answer_history (year, unit_id, key, old_value, new_value, person_id, at)
+            SELECT NEW.year, NEW.unit_id, NEW.key,
+                (SELECT value FROM answers
+                 WHERE year = NEW.year AND unit_id = NEW.unit_id AND key = NEW.key),
+                NEW.value, NEW.person_id, NEW.at
+            WHERE NOT EXISTS (SELECT 1 FROM answers WHERE year = NEW.year
+                AND unit_id = NEW.unit_id AND key = NEW.key AND value = NEW.value);
+        INSERT INTO answers (year, unit_id, key, value, person_id, answered_at, late)
+            VALUES (NEW.year, NEW.unit_id, NEW.key, NEW.value, NEW.person_id, NEW.at, NEW.late)
+            ON CONFLICT (year, unit_id, key) DO UPDATE SET value = excluded.value,
+                person_id = excluded.person_id, answered_at = excluded.answered_at,
+                late = excluded.late, source = NULL
+            WHERE answers.value IS NOT excluded.value;
+    END;
+    -- the next question is on the person's screen (typed text now answers it) and the
+    -- update whose answer led to it is through: one statement for both
+    CREATE VIEW shown_steps AS SELECT NULL AS person_id, NULL AS year, NULL AS unit_id,
+        NULL AS step_key, NULL AS at, NULL AS message_id, NULL AS linear,
+        NULL AS update_id WHERE 0;
+    CREATE TRIGGER shown_step INSTEAD OF INSERT ON shown_steps BEGIN
+        INSERT INTO sessions (person_id, year, unit_id, step_key, updated_at, message_id,
+                linear, pending_key)
+            VALUES (NEW.person_id, NEW.year, NEW.unit_id, NEW.step_key, NEW.at,
+                NEW.message_id, NEW.linear, NULL)
+            ON CONFLICT (person_id) DO UPDATE SET year = excluded.year,
+                unit_id = excluded.unit_id, step_key = excluded.step_key,
+                updated_at = excluded.updated_at, message_id = excluded.message_id,
+                linear = excluded.linear, pending_key = NULL, paused = 0;
+        UPDATE inbox SET done_at = NEW.at, payload = '' WHERE update_id = NEW.update_id;
+    END;
+    """,
 ]
