@@ -165,7 +165,8 @@ async def main(samples: int, units: int, quiet: float, profile: str | None = Non
                 "KOTOBOT_TOKEN": tg.token, "KOTOBOT_API_BASE_URL": tg.base_url,
                 "KOTOBOT_COORDINATORS": str(COORDINATOR_ID),
                 "KOTOBOT_DATABASE": str(Path(tmp) / "k.sqlite3"),
-                "PYTHONPATH": str(ROOT)}, tg, tmp)
+                "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])},
+                tg, tmp)
             try:
                 contacts = await setup_contacts(tg, index, units, 30)
                 coordinator = tg.user(COORDINATOR_ID)

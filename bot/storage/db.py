@@ -23,9 +23,14 @@ fsync of their own (`_write_lazily`: that a question reached the screen, that an
 handled, that a command paused the report). They commit through a second writing connection with
 `synchronous=NORMAL`: in WAL mode such a commit survives a crash or kill -9 of the bot (it is
 in the operating system's hands) and becomes durable with the next `FULL` commit, which syncs
-the whole log; a power cut in between can only take it back, never corrupt the file. Both
-writing connections take the same lock, so commits keep their order. A group with any
-durable write in it commits on the `FULL` connection, and so does every `_transaction`.
+the whole log; a power cut in between can only take it back, never corrupt the file. Such a
+commit only appends to the log, tens of microseconds, so it is made in place on the event
+loop's thread (a plain `sqlite3` connection that leaves checkpoints, which do sync, to the
+`FULL` writer) rather than paying a trip to a thread that costs more than the write. Both
+writing connections take the same lock, so commits keep their order and the lazy one never
+waits for a lock held in this process; should another process hold the file, the write goes
+to the `FULL` writer instead of holding the loop. Every `_transaction` and `_grouped` write
+commits on the `FULL` connection.
 
 Every trip to a connection's thread costs tens of microseconds on a busy machine, and far
 more on an idle one (both threads must be woken: measured here 0.05 ms a read with another
@@ -65,9 +70,9 @@ from bot.storage.schema import MIGRATIONS
 
 T = TypeVar("T")
 Work = Callable[[aiosqlite.Connection], Awaitable[Any]]
-_Queued = tuple[Work, "asyncio.Future[Any]", bool, bool]
-"""A grouped write: the work, the future its caller awaits, whether it must be durable, and
-whether it is a single statement (alone, it needs no transaction of its own)."""
+_Queued = tuple[Work, "asyncio.Future[Any]", bool]
+"""A grouped write: the work, the future its caller awaits, and whether it is a single
+statement (alone, it needs no transaction of its own)."""
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -99,7 +104,7 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
         self._connection: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
-        self._lazy: aiosqlite.Connection | None = None
+        self._lazy: sqlite3.Connection | None = None
         self._peeker: sqlite3.Connection | None = None
         self._queued: list[_Queued] = []
 
@@ -119,9 +124,11 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
             await connection.execute(f"PRAGMA {pragma}")
         self._connection = connection
         await self._migrate()
-        lazy = await aiosqlite.connect(self.path, isolation_level=None)
-        for pragma in ("synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=5000"):
-            await lazy.execute(f"PRAGMA {pragma}")
+        # written in place on the loop's thread: never waits long, never checkpoints
+        lazy = sqlite3.connect(self.path, isolation_level=None, timeout=0.05)
+        for pragma in ("synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=50",
+                       "wal_autocheckpoint=0"):
+            lazy.execute(f"PRAGMA {pragma}")
         self._lazy = lazy
         reader = await aiosqlite.connect(self.path, isolation_level=None)
         reader.row_factory = aiosqlite.Row
@@ -141,11 +148,6 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
         return self._connection
 
     @property
-    def _lazy_db(self) -> aiosqlite.Connection:
-        assert self._lazy is not None, "Storage.start() was not awaited"
-        return self._lazy
-
-    @property
     def _read_db(self) -> aiosqlite.Connection:
         assert self._reader is not None, "Storage.start() was not awaited"
         return self._reader
@@ -158,7 +160,7 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
             await self._reader.close()
             self._reader = None
         if self._lazy is not None:
-            await self._lazy.close()
+            self._lazy.close()
             self._lazy = None
         if self._connection is not None:
             await self._connection.close()
@@ -188,11 +190,11 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
             await self._db.execute("COMMIT")
 
     async def _grouped(self, work: Callable[[aiosqlite.Connection], Awaitable[T]],
-                       durable: bool = True, single: bool = False) -> T:
+                       single: bool = False) -> T:
         """Run `work` in a write transaction shared with whatever other `_grouped` writes
-        are waiting (see the module's docstring); returns once it is committed (and, when
-        `durable`, synced to disk)."""
-        item: _Queued = (work, asyncio.get_running_loop().create_future(), durable, single)
+        are waiting (see the module's docstring); returns once it is committed and synced
+        to disk."""
+        item: _Queued = (work, asyncio.get_running_loop().create_future(), single)
         self._queued.append(item)
         try:
             async with self._write_lock:
@@ -207,9 +209,8 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
         return result
 
     async def _commit_group(self, batch: list[_Queued]) -> None:
-        durable = any(item[2] for item in batch)
-        db = self._db if durable else self._lazy_db
-        if len(batch) == 1 and batch[0][3]:  # one statement: autocommit is its transaction
+        db = self._db
+        if len(batch) == 1 and batch[0][2]:  # one statement: autocommit is its transaction
             work, future = batch[0][0], batch[0][1]
             try:
                 future.set_result(await work(db))
@@ -278,15 +279,17 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
 
     async def _write_lazily(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Like `_write`, for a write whose loss in a power cut only costs a person a
-        repeated question: committed without an fsync of its own (see the module's
-        docstring)."""
+        repeated question: committed in place without an fsync (see the module's
+        docstring). Returns the number of rows changed."""
+        assert self._lazy is not None, "Storage.start() was not awaited"
         values = tuple(params)
-
-        async def statement(db: aiosqlite.Connection) -> int:
-            cursor = await db.execute(sql, values)
-            return cursor.rowcount
-
-        return await self._grouped(statement, durable=False, single=True)
+        async with self._write_lock:  # after any commit of ours: order kept, no lock to wait for
+            try:
+                return self._lazy.execute(sql, values).rowcount
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+        return await self._write(sql, values)  # another process holds the file
 
     # units ---------------------------------------------------------------------------
     async def sync_units(self, units: Iterable[tuple[str, str, str, str]]) -> None:
