@@ -14,25 +14,59 @@ not statutory holidays but are bank holidays and de facto days off; the library 
 them and we treat them as non-working. Flag days (the library's UNOFFICIAL and WORKDAY
 categories, e.g. Runeberg Day) are ordinary working days and are deliberately not used.
 Vaasa (region Pohjanmaa) has no regional holidays, so no subdivision is passed.
+
+The library costs the running bot about 17 MiB and 390 modules for a few dates a year, so
+its answer for 2020-2045 is kept in `data/finnish-holidays.txt` (written by
+`python -m scheduler.calendar`; `tests/test_scheduler_calendar.py` fails as soon as the file
+and the library disagree, say after a change in the law). Years outside the file ask the
+library itself.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import holidays
+HOLIDAY_TABLE = Path(__file__).resolve().parents[1] / "data" / "finnish-holidays.txt"
+TABLE_YEARS = range(2020, 2046)
 
 _SATURDAY = 5
 _MAX_SEARCH_DAYS = 31
 """Finnish non-working runs are at most four days; a month-long search means a bug."""
 
 
+def library_holidays(year: int) -> frozenset[date]:
+    """Finland's public holidays of one year, as the `holidays` library lists them."""
+    import holidays  # here, not at the top: only a year the table does not hold needs it
+
+    return frozenset(holidays.country_holidays("FI", years=year).keys())
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[int, frozenset[date]]:
+    dates = [date.fromisoformat(line.strip())
+             for line in HOLIDAY_TABLE.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    return {year: frozenset(d for d in dates if d.year == year)
+            for year in {d.year for d in dates}}
+
+
 @lru_cache(maxsize=64)
 def _finnish_holidays(year: int) -> frozenset[date]:
-    """Holiday dates of one year, cached: the library builds a year's list on demand."""
-    return frozenset(holidays.country_holidays("FI", years=year).keys())
+    """Holiday dates of one year: from the table when it holds the year, else the library."""
+    table = _table()
+    return table[year] if year in table else library_holidays(year)
+
+
+def write_holiday_table(path: Path = HOLIDAY_TABLE, years: range = TABLE_YEARS) -> None:
+    """Write the library's holidays of `years` to `path`, one ISO date a line."""
+    lines = ["# Finland's public holidays (the `holidays` library, category PUBLIC), written by",
+             "# `python -m scheduler.calendar`; see scheduler/calendar.py."]
+    for year in years:
+        lines += [d.isoformat() for d in sorted(library_holidays(year))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def working_day(d: date) -> bool:
@@ -86,3 +120,8 @@ def working_days_before(d: date, count: int) -> date:
     for _ in range(count):
         day = previous_working_day(day - timedelta(days=1))
     return day
+
+
+if __name__ == "__main__":
+    write_holiday_table()
+    print(f"wrote {HOLIDAY_TABLE} ({TABLE_YEARS.start}-{TABLE_YEARS.stop - 1})")

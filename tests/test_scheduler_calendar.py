@@ -8,10 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from scheduler.calendar import (
+    HOLIDAY_TABLE,
+    TABLE_YEARS,
+    library_holidays,
     local_send_time,
     next_working_day,
     previous_working_day,
     working_day,
+    write_holiday_table,
 )
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -122,3 +126,18 @@ def test_local_send_time_rejects_aware_time() -> None:
 def test_result_compares_equal_to_utc_instant() -> None:
     sent = local_send_time(date(2027, 1, 4), time(9, 0), HELSINKI)
     assert sent == datetime(2027, 1, 4, 7, 0, tzinfo=ZoneInfo("UTC"))
+
+
+def test_the_shipped_holiday_table_is_what_the_library_says(tmp_path) -> None:
+    """The bot reads Finnish holidays from data/ to stay small; if the library (or the
+    law) changes, this fails: run `python -m scheduler.calendar` and commit the file."""
+    fresh = tmp_path / "holidays.txt"
+    write_holiday_table(fresh)
+    assert HOLIDAY_TABLE.read_text(encoding="utf-8") == fresh.read_text(encoding="utf-8")
+
+
+def test_a_year_past_the_table_asks_the_library() -> None:
+    later = TABLE_YEARS.stop + 3
+    midsummer_eve = next(d for d in library_holidays(later) if d.month == 6 and d.day >= 19)
+    assert not working_day(midsummer_eve)
+    assert midsummer_eve.weekday() == 4  # a Friday, as every Midsummer Eve
