@@ -345,12 +345,36 @@ async def test_an_answer_and_the_next_position_are_one_write(storage, alice_id) 
 async def test_a_step_that_cannot_be_stored_moves_nothing(storage, alice_id) -> None:
     await open_round(storage)
     await storage.shown(alice_id, 2026, UNIT, "status:a", 41, NOW, False)
-    with pytest.raises(sqlite3.IntegrityError):  # no round 2031: the answer cannot be kept
-        await storage.record_answer(2031, UNIT, "status:a", "done", alice_id, NOW, False,
-                                    "field:x")
+    receipt = Receipt(7, lambda: '{"update_id": 7}')
+    token = current_update.set(receipt)
+    try:
+        with pytest.raises(sqlite3.IntegrityError):  # no round 2031: the answer cannot be kept
+            await storage.record_answer(2031, UNIT, "status:a", "done", alice_id, NOW, False,
+                                        "field:x")
+    finally:
+        current_update.reset(token)
     session = await storage.session(alice_id)
     assert (session.step_key, session.pending_key) == ("status:a", None)
     assert await storage.history(2031, UNIT) == []
+    assert (receipt.stored, receipt.applied) == (False, False)
+    assert await storage.unfinished_updates() == []  # the update was not written down either
+
+
+async def test_an_unchanged_answer_still_writes_its_update_down_as_applied(storage,
+                                                                           alice_id) -> None:
+    """Pressing the same answer again moves the report on: a replay must not apply the
+    press to the next step, though no history row is added."""
+    await open_round(storage)
+    await storage.save_answer(2026, UNIT, "status:a", "done", alice_id, NOW, False)
+    token = current_update.set(Receipt(9, lambda: '{"update_id": 9}'))
+    try:
+        await storage.record_answer(2026, UNIT, "status:a", "done", alice_id, LATER, True,
+                                    "field:x")
+    finally:
+        current_update.reset(token)
+    assert [(u, applied) for u, _, applied in await storage.unfinished_updates()] == [(9, True)]
+    assert len(await storage.history(2026, UNIT)) == 1
+    assert (await storage.answers(2026, UNIT))["status:a"].late is False
 
 
 async def test_the_next_question_shown_finishes_the_update_that_answered(storage,
@@ -382,11 +406,11 @@ async def test_answers_that_no_longer_apply_go_with_the_step(storage, alice_id) 
     await storage.save_answer(2026, UNIT, "field:x", 3, alice_id, NOW, False)
     await storage.save_answer(2026, UNIT, "field:y", 4, alice_id, NOW, False)
     await storage.record_answer(2026, UNIT, "status:a", "not_started", alice_id, LATER, False,
-                                None, clear=["field:x", "field:y", "field:never-given"])
+                                None, clear=["field:y", "field:never-given", "field:x"])
     assert set(await storage.answers(2026, UNIT)) == {"status:a"}
     assert [(e.key, e.old_value, e.new_value) for e in await storage.history(2026, UNIT)] == [
-        ("field:x", None, 3), ("field:y", None, 4), ("field:x", 3, None), ("field:y", 4, None),
-        ("status:a", None, "not_started")]
+        ("field:x", None, 3), ("field:y", None, 4), ("field:y", 4, None), ("field:x", 3, None),
+        ("status:a", None, "not_started")]  # cleared in the order given (the steps' order)
 
 
 # the delivery ledger -----------------------------------------------------------------------

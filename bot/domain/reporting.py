@@ -237,7 +237,8 @@ class Reporting:
             following = after.next_after(position, linear)
         # a measure now "not started" has no indicator values: numbers given before go, with
         # the answer that makes them inapplicable (otherwise they would still be counted)
-        gone = [key for key in not_applicable(after.steps, after.answers) if key in report.answers]
+        inapplicable = not_applicable(after.steps, after.answers)
+        gone = [s.key for s in report.steps if s.key in inapplicable and s.key in report.answers]
         if gone:
             after = replace(after, answers={k: a for k, a in after.answers.items() if k not in gone})
         await self.store.record_answer(

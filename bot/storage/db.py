@@ -277,19 +277,21 @@ class Storage(ReportingQueries, DeliveryQueries, OperationsQueries, PrivacyQueri
 
         return await self._grouped(statement, single=True)
 
-    async def _write_lazily(self, sql: str, params: Iterable[Any] = ()) -> int:
+    async def _write_lazily(self, sql: str, params: Iterable[Any] = ()) -> None:
         """Like `_write`, for a write whose loss in a power cut only costs a person a
         repeated question: committed in place without an fsync (see the module's
-        docstring). Returns the number of rows changed."""
+        docstring)."""
         assert self._lazy is not None, "Storage.start() was not awaited"
         values = tuple(params)
         async with self._write_lock:  # after any commit of ours: order kept, no lock to wait for
             try:
-                return self._lazy.execute(sql, values).rowcount
+                self._lazy.execute(sql, values)
             except sqlite3.OperationalError as error:
                 if "locked" not in str(error) and "busy" not in str(error):
                     raise
-        return await self._write(sql, values)  # another process holds the file
+                # another process holds the file: the writer's thread waits for it, still
+                # under the lock, so no later write of ours overtakes this one
+                await self._db.execute(sql, values)
 
     # units ---------------------------------------------------------------------------
     async def sync_units(self, units: Iterable[tuple[str, str, str, str]]) -> None:

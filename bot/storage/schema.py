@@ -247,11 +247,14 @@ MIGRATIONS: list[str] = [
         UPDATE sessions SET pending_key = NEW.next_key, year = NEW.year,
                 unit_id = NEW.unit_id, updated_at = NEW.at
             WHERE NEW.move AND NEW.next_key IS NOT NULL AND person_id = NEW.person_id;
-        -- answers that no longer apply (a JSON list of keys) go, each with a history row
+        -- answers that no longer apply (a JSON list of keys) go, each with a history row,
+        -- in the list's order
         INSERT INTO answer_history (year, unit_id, key, old_value, new_value, person_id, at)
-            SELECT year, unit_id, key, value, 'null', NEW.person_id, NEW.at FROM answers
-            WHERE year = NEW.year AND unit_id = NEW.unit_id
-                AND key IN (SELECT value FROM json_each(NEW.clear));
+            SELECT answers.year, answers.unit_id, answers.key, answers.value, 'null',
+                NEW.person_id, NEW.at
+            FROM json_each(NEW.clear) AS gone JOIN answers ON answers.key = gone.value
+            WHERE answers.year = NEW.year AND answers.unit_id = NEW.unit_id
+            ORDER BY gone.key;
         DELETE FROM answers WHERE year = NEW.year AND unit_id = NEW.unit_id
             AND key IN (SELECT value FROM json_each(NEW.clear));
         -- the answer and its history row, unless it was stored so already
