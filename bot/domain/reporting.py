@@ -166,16 +166,22 @@ class Reporting:
         self.tz = tz
         self.clock = clock
         self.walks = Walks(index)
+        self._keys: dict[str, tuple[str, ...]] = {}
 
-    def _unit_keys(self, unit_id: str) -> list[str]:
+    def _unit_keys(self, unit_id: str) -> tuple[str, ...]:
         """Every answer key the unit could be asked: earlier answers to them are read in one
-        query, for both the carried-over rule and "last year"."""
+        query, for both the carried-over rule and "last year". The catalogue alone decides
+        them, so they are worked out once a unit (every update reads a report)."""
+        known = self._keys.get(unit_id)
+        if known is not None:
+            return known
         keys: list[str] = []
         for entry in self.index.led_by(unit_id):
             keys += [status_key(entry.id), comment_key(entry.id)]
             for ref in entry.measure.indicators:
                 keys += [field_key(f.id) for f in self.index.indicators[ref].fields]
-        return keys
+        self._keys[unit_id] = tuple(keys)
+        return self._keys[unit_id]
 
     async def due(self, unit_id: str, year: int) -> list[DueMeasure]:
         earlier = await self.store.earlier_answers(unit_id, year, self._unit_keys(unit_id))
