@@ -1,9 +1,10 @@
 """The only module that speaks SQL: one SQLite file through aiosqlite.
 
 The file runs in WAL mode with `synchronous=FULL` so that an answer acknowledged to a
-person survives a crash or power cut. Writes that belong together (an answer and its
-history row) run in one explicit transaction under a lock, because coroutines sharing one
-connection would otherwise interleave inside each other's transactions.
+person survives a crash or power cut. Writes that belong together run atomically: in one
+explicit transaction under a lock (coroutines sharing one connection would otherwise
+interleave inside each other's transactions), or as one statement whose trigger does them
+all (a report step: `ReportingQueries.record_answer`, migration 13).
 
 Reads (`_all`, `_one`) go to a second, read-only connection. In WAL mode a reader does not
 wait for a writer, so a person's `/status` is not queued behind a fan-out's ledger commits
@@ -28,9 +29,10 @@ commit only appends to the log, tens of microseconds, so it is made in place on 
 loop's thread (a plain `sqlite3` connection that leaves checkpoints, which do sync, to the
 `FULL` writer) rather than paying a trip to a thread that costs more than the write. Both
 writing connections take the same lock, so commits keep their order and the lazy one never
-waits for a lock held in this process; should another process hold the file, the write goes
-to the `FULL` writer instead of holding the loop. Every `_transaction` and `_grouped` write
-commits on the `FULL` connection.
+waits for a lock held in this process; should another process hold the file (`kotobot
+import` or another command run beside the bot), the write gives up after 50 ms and goes to
+the `FULL` writer's thread rather than holding the loop longer. Every `_transaction` and
+`_grouped` write commits on the `FULL` connection.
 
 Every trip to a connection's thread costs tens of microseconds on a busy machine, and far
 more on an idle one (both threads must be woken: measured here 0.05 ms a read with another
@@ -40,9 +42,9 @@ through an index, tens of microseconds of work) are done in place on the event l
 thread (`_peek`, a fourth, read-only connection): in WAL mode a reader never waits for a
 writer. Anything that scans (a whole round, summaries, exports) stays on the reader's thread.
 
-The other hot paths make few trips:
-a read is one trip (`execute_fetchall`), and a lone single-statement write is run in
-autocommit (one trip, no BEGIN, SAVEPOINT or COMMIT of its own).
+The other hot paths make few trips: a read is one trip (`execute_fetchall`), a lone
+single-statement write is run in autocommit (one trip, no BEGIN, SAVEPOINT or COMMIT of its
+own), and a report step is one such statement.
 """
 
 from __future__ import annotations
