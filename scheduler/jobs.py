@@ -1,9 +1,10 @@
 """The thin JobQueue adapter: ask `planning` what is due, hand it to the outreach, sleep
 until the next time.
 
-Nothing is kept in memory between runs: at start-up `start()` runs one tick (the catch-up
-after downtime, which also re-sends what a crash left claimed but unsent) and schedules
-the next wake-up from the rounds in the database. PTB's JobQueue runs the jobs with
+Nothing is kept in memory between runs: at start-up `start()` schedules one tick at once
+(the catch-up after downtime, which also re-sends what a crash left claimed but unsent; a
+job, so that polling does not wait for it), after which the next wake-up is scheduled from
+the rounds in the database. PTB's JobQueue runs the jobs with
 `misfire_grace_time=None`, so a job that fires late (a busy loop, a suspended machine)
 still runs instead of being silently skipped as with APScheduler's one-second default. A
 slow heartbeat re-runs the tick as a safety net; the delivery ledger makes every extra tick
@@ -51,7 +52,7 @@ from scheduler.planning import (
 log = logging.getLogger(__name__)
 
 HEARTBEAT = timedelta(minutes=30)
-WAKE_JOB, HEARTBEAT_JOB = "kotobot-wakeup", "kotobot-heartbeat"
+WAKE_JOB, HEARTBEAT_JOB, CATCH_UP_JOB = "kotobot-wakeup", "kotobot-heartbeat", "kotobot-catch-up"
 JOB_OPTIONS = {"misfire_grace_time": None, "coalesce": True}
 
 
@@ -65,12 +66,16 @@ class Scheduling:
         self.ticks_done = 0  # how many ticks have finished: lets a caller wait for one
 
     async def start(self) -> None:
+        """Schedule the heartbeat and the catch-up tick, which runs as a job once the
+        Application has started: after downtime on a reminder day it is a fan-out (≈33 s for
+        1,000 contacts at Telegram's pace), and people's messages must not wait for it
+        before polling starts. The job queue runs it off the update path and lets it finish
+        when the bot stops."""
         queue = self.application.job_queue
         assert queue is not None, "install python-telegram-bot[job-queue]"
         queue.run_repeating(self._job, interval=HEARTBEAT, first=HEARTBEAT, name=HEARTBEAT_JOB,
                             job_kwargs=JOB_OPTIONS)
-        await self.tick()
-        await self.reschedule()
+        queue.run_once(self._job, when=0, name=CATCH_UP_JOB, job_kwargs=JOB_OPTIONS)
 
     def stop(self) -> None:
         queue = self.application.job_queue
@@ -99,9 +104,11 @@ class Scheduling:
         return queue.run_once(self._job, when=0, job_kwargs=JOB_OPTIONS)
 
     async def _job(self, context: CallbackContext) -> None:  # type: ignore[type-arg]
-        await self.tick()
-        if context.job is not None and context.job.name == WAKE_JOB:
-            await self.reschedule()
+        try:
+            await self.tick()
+        finally:  # a failed tick (the error handler reports it) still leaves a wake-up
+            if context.job is not None and context.job.name in (WAKE_JOB, CATCH_UP_JOB):
+                await self.reschedule()
 
     async def tick(self) -> None:
         """Send whatever is due now and not yet sent. Safe to run any number of times."""

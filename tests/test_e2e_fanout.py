@@ -5,9 +5,12 @@ progress message is edited as it goes and ends with the final count."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from fake_telegram import FakeTelegram
-from harness import COORDINATOR_ID, Clock, services_of
+from harness import COORDINATOR_ID, Clock, make_settings, running_bot, services_of
 from test_e2e_report import join, open_round
 
 from bot.domain.records import Role
@@ -56,3 +59,37 @@ async def test_status_is_answered_while_remind_fans_out_and_progress_ends_in_the
     assert counts, [m.plain for m in edits]  # "57/121 yhteyshenkilöä käsitelty…" on the way
     final = next(m for m in tg.messages(coordinator) if m.message_id == started.message_id)
     assert final.plain.startswith(f"Lähetetty {MANY + 1} muistutusta."), final.plain
+
+
+async def test_after_a_restart_on_a_reminder_day_people_are_answered_during_the_catch_up(
+        tg: FakeTelegram, clock: Clock, database: Path) -> None:
+    """The catch-up tick at start-up is a fan-out when the bot was down on a reminder day;
+    it runs as a job, so a message that comes in meanwhile is answered before it ends."""
+    settings = make_settings(tg, database)
+    tg.user(COORDINATOR_ID, first_name="Hanna", language_code="fi")
+    async with running_bot(settings, clock) as application:
+        await open_round(tg)
+        office = await join(tg, 20, "welcome-office", name="Aino")
+        storage = services_of(application).storage
+        round_ = await storage.round(2026)
+        assert round_ is not None
+        units = sorted(await services_of(application).reporting.pending_units(round_))
+        contacts = []
+        for n in range(MANY):
+            user = tg.user(5000 + n, first_name=f"C{n}", language_code="en")
+            person = await storage.ensure_person(user.id, f"C{n}", "en", clock())
+            await storage.grant(person.id, Role.CONTACT, units[n % len(units)], clock())
+            contacts.append(user)
+        await tg.wait_idle()
+    tg.drain(office)
+    clock.set(datetime(2027, 1, 15, 10, tzinfo=ZoneInfo("Europe/Helsinki")))  # a ladder step
+    async with running_bot(settings, clock):
+        await tg.next_reply(contacts[0], timeout=30)  # the catch-up is under way
+        await tg.send(office, "/help")
+        reply = await tg.next_reply(office, timeout=30)
+        while "/report" not in reply.plain or reply.button_texts() == ["Start the report"]:
+            reply = await tg.next_reply(office, timeout=30)  # its own reminder may come first
+        still_waiting = [user for user in contacts if not tg.messages(user)]
+        assert still_waiting, "the catch-up fan-out ended before /help was answered"
+        await tg.wait_idle(timeout=30)
+        assert all(tg.messages(user) for user in contacts)  # nobody was skipped
