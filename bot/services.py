@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from html import escape
 from typing import Protocol
 
@@ -20,7 +21,7 @@ from telegram.ext import CallbackContext, ExtBot
 
 from bot.catalogue.index import CatalogueIndex
 from bot.chat.digest import DigestFacts, render_digest
-from bot.chat.notices import reminder_composer
+from bot.chat.notices import finished_after_restart_text, reminder_composer
 from bot.config import Settings
 from bot.domain.access import Viewer
 from bot.domain.coordination import Coordination
@@ -134,6 +135,37 @@ class Services:
         for person in result.newly_blocked:
             await self.tell_blocked(person)
         return result
+
+    async def remind_on_request(self, round_: Round, step_key: str, kind: ReminderKind,
+                                also_claims: tuple[str, ...] = (),
+                                progress: Progress | None = None) -> FanOut:
+        """A reminder round someone asked for (/remind): written down while it runs, so
+        that one a crash or a stop cuts short is finished at the next start
+        (`finish_requested_reminders`)."""
+        started = self.clock()
+        await self.storage.begin_requested_reminder(round_.year, step_key, kind.value,
+                                                    also_claims, self.boot, started)
+        result = await self.remind(round_, step_key, kind, also_claims, progress)
+        await self.storage.end_requested_reminder(round_.year, step_key, started)
+        return result
+
+    async def finish_requested_reminders(self) -> int:
+        """Finish the reminder rounds an earlier run left under way (the ledger skips
+        everyone they reached) and tell the coordinators; returns how many. A round closed
+        meanwhile is only crossed out."""
+        left = await self.storage.requested_reminders_left(self.boot)
+        for request in left:
+            round_ = await self.storage.round(request.year)
+            if round_ is not None and round_.is_open:
+                result = await self.remind(round_, request.step_key, ReminderKind(request.kind),
+                                           request.also)
+                started = request.started_at.isoformat(timespec="seconds")
+                await self.tell_coordinators(
+                    partial(finished_after_restart_text, result=result),
+                    key=f"reminders-finished:{request.year}:{request.step_key}:{started}")
+            await self.storage.end_requested_reminder(request.year, request.step_key,
+                                                      request.started_at)
+        return len(left)
 
     async def tell_blocked(self, person: Person) -> None:
         """Once per person and day (a stable key: retried after a passing fault)."""

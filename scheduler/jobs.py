@@ -116,6 +116,7 @@ class Scheduling:
             for round_ in await self.services.storage.rounds():
                 await self._round_tick(round_)
                 await self._digest_tick(round_)
+            await self.services.finish_requested_reminders()
             self.ticks_done += 1
 
     async def _round_tick(self, round_: Round) -> None:

@@ -13,7 +13,9 @@ from fake_telegram import FakeTelegram
 from harness import COORDINATOR_ID, Clock, make_settings, running_bot, services_of
 from test_e2e_report import join, open_round
 
-from bot.domain.records import Role
+from bot.domain.records import DeliveryState, Role
+from bot.domain.reminding import reminder_key
+from bot.storage import Storage
 
 MANY = 120
 """At Telegram's 30 messages a second this fan-out takes about four seconds."""
@@ -59,6 +61,7 @@ async def test_status_is_answered_while_remind_fans_out_and_progress_ends_in_the
     assert counts, [m.plain for m in edits]  # "57/121 yhteyshenkilöä käsitelty…" on the way
     final = next(m for m in tg.messages(coordinator) if m.message_id == started.message_id)
     assert final.plain.startswith(f"Lähetetty {MANY + 1} muistutusta."), final.plain
+    assert await storage.requested_reminders_left("") == []  # finished: nothing to resume
 
 
 async def test_after_a_restart_on_a_reminder_day_people_are_answered_during_the_catch_up(
@@ -93,3 +96,48 @@ async def test_after_a_restart_on_a_reminder_day_people_are_answered_during_the_
         assert still_waiting, "the catch-up fan-out ended before /help was answered"
         await tg.wait_idle(timeout=30)
         assert all(tg.messages(user) for user in contacts)  # nobody was skipped
+
+
+async def test_a_remind_cut_short_by_a_crash_is_finished_at_the_next_start(
+        tg: FakeTelegram, clock: Clock, database: Path) -> None:
+    """/remind is written down while it runs. What a crashed run leaves (the request, four
+    contacts reached, one send under way) is finished by the next run: the rest get their
+    reminder, nobody gets two, and the coordinator is told."""
+    settings = make_settings(tg, database)
+    coordinator = tg.user(COORDINATOR_ID, first_name="Hanna", language_code="fi")
+    async with running_bot(settings, clock) as application:
+        await open_round(tg)
+        storage = services_of(application).storage
+        round_ = await storage.round(2026)
+        assert round_ is not None
+        units = sorted(await services_of(application).reporting.pending_units(round_))[:12]
+        contacts = []
+        for n, unit in enumerate(units):
+            user = tg.user(6000 + n, first_name=f"C{n}", language_code="en")
+            person = await storage.ensure_person(user.id, f"C{n}", "en", clock())
+            await storage.grant(person.id, Role.CONTACT, unit, clock())
+            contacts.append(user)
+        await tg.wait_idle()
+    clock.advance(days=1)
+    step_key = f"manual:{clock().astimezone(ZoneInfo('Europe/Helsinki')).date().isoformat()}"
+    crashed = await Storage.open(database)  # the state a kill -9 in the middle left behind
+    await crashed.begin_requested_reminder(2026, step_key, "before", (), "crashed-run", clock())
+    for unit, user in zip(units[:5], contacts[:5], strict=True):
+        await crashed.claim_delivery(reminder_key(round_, unit, step_key), user.id, clock(),
+                                     "crashed-run")
+    for unit, user in zip(units[:4], contacts[:4], strict=True):  # the fifth was under way
+        await crashed.settle_delivery(reminder_key(round_, unit, step_key), user.id,
+                                      DeliveryState.SENT, clock())
+    await crashed.close()
+    tg.drain(coordinator)
+
+    async with running_bot(settings, clock) as application:
+        note = await tg.next_reply(coordinator, timeout=30)
+        while "kesken" not in note.plain:
+            note = await tg.next_reply(coordinator, timeout=30)
+        assert "Lähetetty 8 muistutusta." in note.plain, note.plain
+        assert "Muistutettu jo tänään: 4." in note.plain, note.plain
+        await tg.wait_idle()
+        assert not any(tg.messages(user) for user in contacts[:4])  # reached before the crash
+        assert all(len(tg.messages(user)) == 1 for user in contacts[4:])
+        assert await services_of(application).storage.requested_reminders_left("") == []

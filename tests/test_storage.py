@@ -491,3 +491,20 @@ async def test_writes_made_at_once_share_commits_yet_each_is_durable_and_answere
     assert (await storage.delivery_states("k:3")) == {3: DeliveryState.SENT}
     with sqlite3.connect(db_path) as other:
         assert other.execute("SELECT COUNT(*) FROM deliveries").fetchone()[0] == 51
+
+
+async def test_a_requested_reminder_round_is_written_down_until_it_ends(storage) -> None:
+    await open_round(storage)
+    await storage.begin_requested_reminder(2026, "manual:2026-11-25", "before", ["ladder:14"],
+                                           "this-run", NOW)
+    assert await storage.requested_reminders_left("this-run") == []  # under way here
+    [left] = await storage.requested_reminders_left("a-later-run")
+    assert (left.step_key, left.kind, left.also, left.started_at) == (
+        "manual:2026-11-25", "before", ("ladder:14",), NOW)
+    # asked again the same day: the later request owns the row, the first one's end keeps it
+    await storage.begin_requested_reminder(2026, "manual:2026-11-25", "overdue", [], "this-run",
+                                           LATER)
+    await storage.end_requested_reminder(2026, "manual:2026-11-25", NOW)
+    assert [r.kind for r in await storage.requested_reminders_left("next")] == ["overdue"]
+    await storage.end_requested_reminder(2026, "manual:2026-11-25", LATER)
+    assert await storage.requested_reminders_left("next") == []

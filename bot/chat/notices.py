@@ -10,7 +10,7 @@ from bot.catalogue.index import CatalogueIndex
 from bot.chat.keyboards import start_report_keyboard
 from bot.domain.outreach import Part
 from bot.domain.records import Person, Round
-from bot.domain.reminding import Compose, ReminderKind
+from bot.domain.reminding import Compose, FanOut, ReminderKind
 from bot.domain.reporting import Owed
 from bot.i18n import Translator, Translators
 from bot.wording.labels import unit_name
@@ -95,3 +95,31 @@ def told_text(tr: Translator, sent: int) -> str:
     return tr.ngettext("I told {count} contact person that the round is open.",
                        "I told {count} contact persons that the round is open.",
                        sent).format(count=sent)
+
+
+def reminder_result_text(tr: Translator, result: FanOut) -> str:
+    """What a reminder round the coordinator asked for did, for its progress message."""
+    _ = tr.gettext
+    lines = [tr.ngettext("Sent {count} reminder.", "Sent {count} reminders.", result.sent)
+             .format(count=tr.number(result.sent))]
+    if result.already_sent:
+        lines.append(_("{count} had already been reminded today.")
+                     .format(count=tr.number(result.already_sent)))
+    if result.unreachable:
+        lines.append(_("{count} could not be reached (they have blocked the bot).")
+                     .format(count=tr.number(result.unreachable)))
+    if result.failed:
+        # a passing fault released their claim: another /remind today reaches them (the
+        # scheduled steps do too, on their days); nothing retries a manual send by itself
+        lines.append(_("{count} could not be reached just now; /remind again later reaches "
+                       "them.").format(count=tr.number(result.failed)))
+    if result.units_without_contact:
+        lines.append(_("Units with no contact person: {count} (see /people).")
+                     .format(count=tr.number(len(result.units_without_contact))))
+    return "\n".join(lines)
+
+
+def finished_after_restart_text(tr: Translator, result: FanOut) -> str:
+    """A reminder round a crash or a stop cut short, finished at the next start."""
+    return (tr.gettext("A reminder round that was under way when Kotobot stopped has now been "
+                       "finished.") + "\n" + reminder_result_text(tr, result))

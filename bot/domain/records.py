@@ -171,3 +171,16 @@ class SummaryFacts:
     earlier_statuses: Mapping[str, Mapping[str, str]]  # unit → measure → last status before
     # (at least every "done" of a measure whose schedule has ended: only those are carried over)
     submissions: Mapping[str, bool]  # unit → submitted late
+
+
+@dataclass(frozen=True)
+class RequestedReminder:
+    """A reminder round someone asked for, written down while it runs: `step_key` is its
+    delivery key (one a day), `also` the ladder keys it claims too, `started_at` tells it
+    from a later request of the same day."""
+
+    year: int
+    step_key: str
+    kind: str
+    also: tuple[str, ...]
+    started_at: datetime

@@ -5,8 +5,9 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from bot.chat import callbacks
+from bot.chat.notices import reminder_result_text
 from bot.domain.records import Round
-from bot.domain.reminding import FanOut, Progress, ReminderKind
+from bot.domain.reminding import Progress, ReminderKind
 from bot.handlers.admin import coordinators_only
 from bot.handlers.background import start_fan_out
 from bot.handlers.common import button_guard
@@ -26,9 +27,9 @@ async def remind_round(message: Message, context: KotobotContext, round_: Round)
     also = current_ladder_key(round_, now, tz)
 
     async def work(progress: Progress) -> str:
-        result = await services.remind(round_, manual_key, kind, also_claims=also,
-                                       progress=progress)
-        return _result_text(result, tr)
+        result = await services.remind_on_request(round_, manual_key, kind, also_claims=also,
+                                                  progress=progress)
+        return reminder_result_text(tr, result)
 
     started = await message.reply_text(_("Reminding everyone who still has something to report…"))
     start_fan_out(context, message, work, lambda done, total: progress_text(tr, done, total),
@@ -38,26 +39,6 @@ async def remind_round(message: Message, context: KotobotContext, round_: Round)
 def progress_text(tr: Translator, done: int, total: int) -> str:
     return tr.gettext("{done}/{total} contact persons handled…").format(
         done=tr.number(done), total=tr.number(total))
-
-
-def _result_text(result: FanOut, tr: Translator) -> str:
-    _ = tr.gettext
-    lines = [tr.ngettext("Sent {count} reminder.", "Sent {count} reminders.", result.sent)
-             .format(count=result.sent)]
-    if result.already_sent:
-        lines.append(_("{count} had already been reminded today.").format(count=result.already_sent))
-    if result.unreachable:
-        lines.append(_("{count} could not be reached (they have blocked the bot).")
-                     .format(count=result.unreachable))
-    if result.failed:
-        # a passing fault released their claim: another /remind today reaches them (the
-        # scheduled steps do too, on their days); nothing retries a manual send by itself
-        lines.append(_("{count} could not be reached just now; /remind again later reaches "
-                       "them.").format(count=result.failed))
-    if result.units_without_contact:
-        lines.append(_("Units with no contact person: {count} (see /people).")
-                     .format(count=len(result.units_without_contact)))
-    return "\n".join(lines)
 
 
 @coordinators_only

@@ -5,12 +5,13 @@ A mixin of `Storage`; the policy it serves is written in `bot.domain.outreach`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 
 import aiosqlite
 
-from bot.domain.records import DeliveryState
+from bot.domain.records import DeliveryState, RequestedReminder
 from bot.storage.reporting import _Queries, _ts
 
 
@@ -73,3 +74,30 @@ class DeliveryQueries:
             "SELECT key, chat_id, state FROM deliveries WHERE key >= ? AND key < ?"
             " ORDER BY claimed_at, key", (prefix, prefix + "\U0010ffff"))
         return [(row["key"], row["chat_id"], DeliveryState(row["state"])) for row in rows]
+
+    # reminder rounds someone asked for -----------------------------------------------
+    async def begin_requested_reminder(self: _Queries, year: int, step_key: str, kind: str,
+                                       also: Iterable[str], boot: str, now: datetime) -> None:
+        """Write down a reminder round this run (`boot`) is starting; a second request of
+        the same day takes the row over."""
+        await self._write(
+            "INSERT INTO requested_reminders (year, step_key, kind, also, boot, started_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (year, step_key) DO UPDATE SET"
+            " kind = excluded.kind, also = excluded.also, boot = excluded.boot,"
+            " started_at = excluded.started_at",
+            (year, step_key, kind, json.dumps(list(also)), boot, _ts(now)))
+
+    async def end_requested_reminder(self: _Queries, year: int, step_key: str,
+                                     started_at: datetime) -> None:
+        """Cross out the round started at `started_at` (not a later one of the same day)."""
+        await self._write(
+            "DELETE FROM requested_reminders WHERE year = ? AND step_key = ? AND started_at = ?",
+            (year, step_key, _ts(started_at)))
+
+    async def requested_reminders_left(self: _Queries, boot: str) -> list[RequestedReminder]:
+        """Reminder rounds an earlier run started and did not finish."""
+        rows = await self._all(
+            "SELECT * FROM requested_reminders WHERE boot != ? ORDER BY started_at", (boot,))
+        return [RequestedReminder(row["year"], row["step_key"], row["kind"],
+                                  tuple(json.loads(row["also"])),
+                                  datetime.fromisoformat(row["started_at"])) for row in rows]

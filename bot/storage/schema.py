@@ -289,4 +289,18 @@ MIGRATIONS: list[str] = [
         UPDATE inbox SET done_at = NEW.at, payload = '' WHERE update_id = NEW.update_id;
     END;
     """,
+    # 14: a reminder round someone asked for (/remind, "nudge them all") is written down while
+    # it runs, so that one a crash cut short is finished at the next start; the ledger skips
+    # everyone it had reached (see `Services.remind_on_request`)
+    """
+    CREATE TABLE requested_reminders (
+        year INTEGER NOT NULL REFERENCES rounds(year),
+        step_key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        also TEXT NOT NULL,
+        boot TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        PRIMARY KEY (year, step_key)
+    );
+    """,
 ]
