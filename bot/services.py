@@ -9,6 +9,7 @@ reminder fan-out, the digest's parts) lives here, so that neither reaches into t
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from telegram.ext import CallbackContext, ExtBot
 
 from bot.catalogue.index import CatalogueIndex
 from bot.chat.digest import DigestFacts, render_digest
-from bot.chat.notices import finished_after_restart_text, reminder_composer
+from bot.chat.notices import cut_short_text, finished_after_restart_text, reminder_composer
 from bot.config import Settings
 from bot.domain.access import Viewer
 from bot.domain.coordination import Coordination
@@ -35,6 +36,8 @@ from bot.domain.rounds_admin import Rounds
 from bot.domain.summary import Summary, load_round_data, round_summary
 from bot.i18n import Translator, Translators
 from bot.storage import Storage
+
+log = logging.getLogger(__name__)
 
 
 def system_clock() -> datetime:
@@ -142,30 +145,40 @@ class Services:
         """A reminder round someone asked for (/remind): written down while it runs, so
         that one a crash or a stop cuts short is finished at the next start
         (`finish_requested_reminders`)."""
-        started = self.clock()
+        token = uuid.uuid4().hex
         await self.storage.begin_requested_reminder(round_.year, step_key, kind.value,
-                                                    also_claims, self.boot, started)
+                                                    also_claims, self.boot, token, self.clock())
         result = await self.remind(round_, step_key, kind, also_claims, progress)
-        await self.storage.end_requested_reminder(round_.year, step_key, started)
+        await self.storage.end_requested_reminder(token)
         return result
 
     async def finish_requested_reminders(self) -> int:
-        """Finish the reminder rounds an earlier run left under way (the ledger skips
-        everyone they reached) and tell the coordinators; returns how many. A round closed
-        meanwhile is only crossed out."""
-        left = await self.storage.requested_reminders_left(self.boot)
-        for request in left:
+        """Finish the reminder rounds an earlier run left under way on this same day (the
+        ledger skips everyone they reached), and tell the coordinators; returns how many
+        were finished. One from an earlier day is not finished (its wording and its
+        once-a-day key belong to that day): the coordinators hear that it was cut short.
+        One whose round has closed is only crossed out. A failure leaves the request for
+        the next tick (the error is logged), and tomorrow it is an earlier day's."""
+        tz = self.settings.tz
+        today = self.clock().astimezone(tz).date()
+        finished = 0
+        for request in await self.storage.requested_reminders_left(self.boot):
             round_ = await self.storage.round(request.year)
-            if round_ is not None and round_.is_open:
-                result = await self.remind(round_, request.step_key, ReminderKind(request.kind),
-                                           request.also)
-                started = request.started_at.isoformat(timespec="seconds")
-                await self.tell_coordinators(
-                    partial(finished_after_restart_text, result=result),
-                    key=f"reminders-finished:{request.year}:{request.step_key}:{started}")
-            await self.storage.end_requested_reminder(request.year, request.step_key,
-                                                      request.started_at)
-        return len(left)
+            day = request.started_at.astimezone(tz).date()
+            note = f"reminders-cut:{request.token}"
+            try:
+                if round_ is not None and round_.is_open and day == today:
+                    result = await self.remind(round_, request.step_key,
+                                               ReminderKind(request.kind), request.also)
+                    await self.tell_coordinators(
+                        partial(finished_after_restart_text, result=result), key=note)
+                    finished += 1
+                elif round_ is not None and round_.is_open:
+                    await self.tell_coordinators(partial(cut_short_text, day=day), key=note)
+                await self.storage.end_requested_reminder(request.token)
+            except Exception:  # the next tick tries again; the others go on
+                log.exception("could not finish the reminder round of %s", day.isoformat())
+        return finished
 
     async def tell_blocked(self, person: Person) -> None:
         """Once per person and day (a stable key: retried after a passing fault)."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from html import escape
 
 from telegram.ext import Application, CallbackContext, Job
@@ -83,16 +83,19 @@ class Scheduling:
             for job in queue.jobs():
                 job.schedule_removal()
 
-    async def reschedule(self) -> None:
-        """Replace the wake-up job with one at the next planned time (after rounds change)."""
+    async def reschedule(self, since: datetime | None = None) -> None:
+        """Replace the wake-up job with one at the next planned time after `since` (the
+        start of the tick just run, so that a time passed during a long tick is not
+        skipped; by default now). The old job goes and the new one comes with no await in
+        between, so two reschedules at once leave one wake-up."""
         queue = self.application.job_queue
         assert queue is not None
+        services = self.services
+        plans = [plan_of(r) for r in await services.storage.rounds()]
+        now = services.clock()
+        wakeup = next_wakeup(plans, since or now, services.settings.tz)
         for job in queue.get_jobs_by_name(WAKE_JOB):
             job.schedule_removal()
-        services = self.services
-        now = services.clock()
-        plans = [plan_of(r) for r in await services.storage.rounds()]
-        wakeup = next_wakeup(plans, now, services.settings.tz)
         if wakeup is not None:
             delay = max((wakeup - now).total_seconds(), 0.0)
             queue.run_once(self._job, when=delay, name=WAKE_JOB, job_kwargs=JOB_OPTIONS)
@@ -104,11 +107,12 @@ class Scheduling:
         return queue.run_once(self._job, when=0, job_kwargs=JOB_OPTIONS)
 
     async def _job(self, context: CallbackContext) -> None:  # type: ignore[type-arg]
+        started = self.services.clock()
         try:
             await self.tick()
         finally:  # a failed tick (the error handler reports it) still leaves a wake-up
             if context.job is not None and context.job.name in (WAKE_JOB, CATCH_UP_JOB):
-                await self.reschedule()
+                await self.reschedule(since=started)
 
     async def tick(self) -> None:
         """Send whatever is due now and not yet sent. Safe to run any number of times."""

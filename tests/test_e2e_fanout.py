@@ -121,7 +121,8 @@ async def test_a_remind_cut_short_by_a_crash_is_finished_at_the_next_start(
     clock.advance(days=1)
     step_key = f"manual:{clock().astimezone(ZoneInfo('Europe/Helsinki')).date().isoformat()}"
     crashed = await Storage.open(database)  # the state a kill -9 in the middle left behind
-    await crashed.begin_requested_reminder(2026, step_key, "before", (), "crashed-run", clock())
+    await crashed.begin_requested_reminder(2026, step_key, "before", (), "crashed-run",
+                                           "cut-short", clock())
     for unit, user in zip(units[:5], contacts[:5], strict=True):
         await crashed.claim_delivery(reminder_key(round_, unit, step_key), user.id, clock(),
                                      "crashed-run")
@@ -140,4 +141,37 @@ async def test_a_remind_cut_short_by_a_crash_is_finished_at_the_next_start(
         await tg.wait_idle()
         assert not any(tg.messages(user) for user in contacts[:4])  # reached before the crash
         assert all(len(tg.messages(user)) == 1 for user in contacts[4:])
+        assert await services_of(application).storage.requested_reminders_left("") == []
+
+
+async def test_a_remind_cut_short_on_an_earlier_day_is_not_finished_but_told(
+        tg: FakeTelegram, clock: Clock, database: Path) -> None:
+    """A day later, "today is the deadline" or the day's once-only key would be wrong: the
+    rest are not reminded by it, and the coordinator hears that it was cut short."""
+    settings = make_settings(tg, database)
+    coordinator = tg.user(COORDINATOR_ID, first_name="Hanna", language_code="fi")
+    async with running_bot(settings, clock) as application:
+        await open_round(tg)
+        storage = services_of(application).storage
+        round_ = await storage.round(2026)
+        assert round_ is not None
+        [unit] = sorted(await services_of(application).reporting.pending_units(round_))[:1]
+        contact = tg.user(6100, first_name="C", language_code="en")
+        person = await storage.ensure_person(contact.id, "C", "en", clock())
+        await storage.grant(person.id, Role.CONTACT, unit, clock())
+        await tg.wait_idle()
+    clock.advance(days=1)
+    crashed = await Storage.open(database)
+    await crashed.begin_requested_reminder(2026, "manual:2026-11-26", "before", (),
+                                           "crashed-run", "cut-short", clock())
+    await crashed.close()
+    clock.advance(days=1)  # the bot comes back the day after
+    tg.drain(coordinator)
+    async with running_bot(settings, clock) as application:
+        note = await tg.next_reply(coordinator, timeout=30)
+        while "keskeytyi" not in note.plain:
+            note = await tg.next_reply(coordinator, timeout=30)
+        assert "26.11.2026" in note.plain and "/remind" in note.plain, note.plain
+        await tg.wait_idle()
+        assert tg.messages(contact) == []
         assert await services_of(application).storage.requested_reminders_left("") == []

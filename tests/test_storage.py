@@ -496,15 +496,16 @@ async def test_writes_made_at_once_share_commits_yet_each_is_durable_and_answere
 async def test_a_requested_reminder_round_is_written_down_until_it_ends(storage) -> None:
     await open_round(storage)
     await storage.begin_requested_reminder(2026, "manual:2026-11-25", "before", ["ladder:14"],
-                                           "this-run", NOW)
+                                           "this-run", "first", NOW)
     assert await storage.requested_reminders_left("this-run") == []  # under way here
     [left] = await storage.requested_reminders_left("a-later-run")
-    assert (left.step_key, left.kind, left.also, left.started_at) == (
-        "manual:2026-11-25", "before", ("ladder:14",), NOW)
-    # asked again the same day: the later request owns the row, the first one's end keeps it
+    assert (left.step_key, left.kind, left.also, left.token, left.started_at) == (
+        "manual:2026-11-25", "before", ("ladder:14",), "first", NOW)
+    # asked again the same second: the later request owns the row, the first one's end
+    # leaves it alone
     await storage.begin_requested_reminder(2026, "manual:2026-11-25", "overdue", [], "this-run",
-                                           LATER)
-    await storage.end_requested_reminder(2026, "manual:2026-11-25", NOW)
+                                           "second", NOW)
+    await storage.end_requested_reminder("first")
     assert [r.kind for r in await storage.requested_reminders_left("next")] == ["overdue"]
-    await storage.end_requested_reminder(2026, "manual:2026-11-25", LATER)
+    await storage.end_requested_reminder("second")
     assert await storage.requested_reminders_left("next") == []

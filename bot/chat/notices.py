@@ -123,3 +123,10 @@ def finished_after_restart_text(tr: Translator, result: FanOut) -> str:
     """A reminder round a crash or a stop cut short, finished at the next start."""
     return (tr.gettext("A reminder round that was under way when Kotobot stopped has now been "
                        "finished.") + "\n" + reminder_result_text(tr, result))
+
+
+def cut_short_text(tr: Translator, day: date) -> str:
+    """A reminder round a crash or a stop cut short on an earlier day: not finished now."""
+    return tr.gettext("A reminder round started on {date} was cut short when Kotobot stopped. "
+                      "That day is over, so it was not finished; /remind sends reminders "
+                      "today.").format(date=tr.date(day))

@@ -176,11 +176,12 @@ class SummaryFacts:
 @dataclass(frozen=True)
 class RequestedReminder:
     """A reminder round someone asked for, written down while it runs: `step_key` is its
-    delivery key (one a day), `also` the ladder keys it claims too, `started_at` tells it
-    from a later request of the same day."""
+    delivery key (one a day), `also` the ladder keys it claims too, `token` tells it from a
+    later request of the same day."""
 
     year: int
     step_key: str
     kind: str
     also: tuple[str, ...]
+    token: str
     started_at: datetime

@@ -77,27 +77,25 @@ class DeliveryQueries:
 
     # reminder rounds someone asked for -----------------------------------------------
     async def begin_requested_reminder(self: _Queries, year: int, step_key: str, kind: str,
-                                       also: Iterable[str], boot: str, now: datetime) -> None:
+                                       also: Iterable[str], boot: str, token: str,
+                                       now: datetime) -> None:
         """Write down a reminder round this run (`boot`) is starting; a second request of
-        the same day takes the row over."""
+        the same day takes the row over (its own `token`)."""
         await self._write(
-            "INSERT INTO requested_reminders (year, step_key, kind, also, boot, started_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (year, step_key) DO UPDATE SET"
-            " kind = excluded.kind, also = excluded.also, boot = excluded.boot,"
-            " started_at = excluded.started_at",
-            (year, step_key, kind, json.dumps(list(also)), boot, _ts(now)))
+            "INSERT INTO requested_reminders (year, step_key, kind, also, boot, token,"
+            " started_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (year, step_key) DO UPDATE"
+            " SET kind = excluded.kind, also = excluded.also, boot = excluded.boot,"
+            " token = excluded.token, started_at = excluded.started_at",
+            (year, step_key, kind, json.dumps(list(also)), boot, token, _ts(now)))
 
-    async def end_requested_reminder(self: _Queries, year: int, step_key: str,
-                                     started_at: datetime) -> None:
-        """Cross out the round started at `started_at` (not a later one of the same day)."""
-        await self._write(
-            "DELETE FROM requested_reminders WHERE year = ? AND step_key = ? AND started_at = ?",
-            (year, step_key, _ts(started_at)))
+    async def end_requested_reminder(self: _Queries, token: str) -> None:
+        """Cross out the request `token` (a later one of the same day has its own)."""
+        await self._write("DELETE FROM requested_reminders WHERE token = ?", (token,))
 
     async def requested_reminders_left(self: _Queries, boot: str) -> list[RequestedReminder]:
         """Reminder rounds an earlier run started and did not finish."""
         rows = await self._all(
             "SELECT * FROM requested_reminders WHERE boot != ? ORDER BY started_at", (boot,))
         return [RequestedReminder(row["year"], row["step_key"], row["kind"],
-                                  tuple(json.loads(row["also"])),
+                                  tuple(json.loads(row["also"])), row["token"],
                                   datetime.fromisoformat(row["started_at"])) for row in rows]

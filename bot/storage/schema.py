@@ -299,6 +299,7 @@ MIGRATIONS: list[str] = [
         kind TEXT NOT NULL,
         also TEXT NOT NULL,
         boot TEXT NOT NULL,
+        token TEXT NOT NULL,
         started_at TEXT NOT NULL,
         PRIMARY KEY (year, step_key)
     );
