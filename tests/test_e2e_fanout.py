@@ -9,11 +9,11 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from fake_telegram import FakeTelegram
+from fake_telegram import FakeTelegram, FakeUser
 from harness import COORDINATOR_ID, Clock, make_settings, running_bot, services_of
 from test_e2e_report import join, open_round
 
-from bot.domain.records import DeliveryState, Role
+from bot.domain.records import DeliveryState, Role, Round
 from bot.domain.reminding import reminder_key
 from bot.storage import Storage
 
@@ -21,21 +21,44 @@ MANY = 120
 """At Telegram's 30 messages a second this fan-out takes about four seconds."""
 
 
+async def seed_contacts(tg: FakeTelegram, application: object, clock: Clock, count: int,
+                        first_id: int = 5000) -> tuple[Round, list[str], list[FakeUser]]:
+    """`count` contacts of the open round's pending units, a unit each in turn, registered
+    as /start CODE would: the round, their units and the users."""
+    services = services_of(application)  # type: ignore[arg-type]
+    round_ = await services.storage.round(2026)
+    assert round_ is not None
+    pending = sorted(await services.reporting.pending_units(round_))
+    units, users = [], []
+    for n in range(count):
+        unit, user = pending[n % len(pending)], tg.user(first_id + n, first_name=f"C{n}",
+                                                         language_code="en")
+        person = await services.storage.ensure_person(user.id, f"C{n}", "en", clock())
+        await services.storage.grant(person.id, Role.CONTACT, unit, clock())
+        units.append(unit)
+        users.append(user)
+    return round_, units, users
+
+
+async def answered_during_fan_out(tg: FakeTelegram, asker: FakeUser, command: str, says: str,
+                                  contacts: list[FakeUser]) -> None:
+    """`command` from `asker` gets its reply (the one saying `says`) while some of
+    `contacts` are still waiting for their reminder."""
+    await tg.next_reply(contacts[0], timeout=30)  # the fan-out is under way
+    await tg.send(asker, command)
+    reply = await tg.next_reply(asker, timeout=30)
+    while says not in reply.plain or reply.button_texts() == ["Start the report"]:
+        reply = await tg.next_reply(asker, timeout=30)  # its own reminder may come first
+    still_waiting = [user for user in contacts if not tg.messages(user)]
+    assert still_waiting, f"the fan-out ended before {command} was answered"
+
+
 async def test_status_is_answered_while_remind_fans_out_and_progress_ends_in_the_count(
         tg: FakeTelegram, bot: object, clock: Clock) -> None:
     await open_round(tg)
     office = await join(tg, 20, "welcome-office", name="Aino")
     storage = services_of(bot).storage  # type: ignore[arg-type]
-    services = services_of(bot)  # type: ignore[arg-type]
-    round_ = await storage.round(2026)
-    assert round_ is not None
-    units = sorted(await services.reporting.pending_units(round_))
-    contacts = []
-    for n in range(MANY):  # many contacts of many units, registered as /start CODE would
-        user = tg.user(5000 + n, first_name=f"C{n}", language_code="en")
-        person = await storage.ensure_person(user.id, f"C{n}", "en", clock())
-        await storage.grant(person.id, Role.CONTACT, units[n % len(units)], clock())
-        contacts.append(user)
+    _, _, contacts = await seed_contacts(tg, bot, clock, MANY)
     coordinator = tg.user(COORDINATOR_ID)
     await tg.wait_idle()
     tg.drain(coordinator)
@@ -43,14 +66,7 @@ async def test_status_is_answered_while_remind_fans_out_and_progress_ends_in_the
     await tg.send(coordinator, "/remind")
     started = await tg.next_reply(coordinator)
     assert not started.edited and "Muistutan" in started.plain  # told at once that it started
-    await tg.next_reply(contacts[0])  # the fan-out is under way
-    await tg.send(office, "/status")
-    status = await tg.next_reply(office, timeout=30)
-    while "Welcome Office" not in status.plain or status.button_texts() == ["Start the report"]:
-        status = await tg.next_reply(office, timeout=30)  # its own reminder may come first
-    # /status was answered while the fan-out still had people to remind
-    still_waiting = [user for user in contacts if not tg.messages(user)]
-    assert still_waiting, "the fan-out ended before /status was answered"
+    await answered_during_fan_out(tg, office, "/status", "Welcome Office", contacts)
     progress = next(m for m in tg.messages(coordinator) if m.message_id == started.message_id)
     assert "Lähetetty" not in progress.plain
 
@@ -73,27 +89,12 @@ async def test_after_a_restart_on_a_reminder_day_people_are_answered_during_the_
     async with running_bot(settings, clock) as application:
         await open_round(tg)
         office = await join(tg, 20, "welcome-office", name="Aino")
-        storage = services_of(application).storage
-        round_ = await storage.round(2026)
-        assert round_ is not None
-        units = sorted(await services_of(application).reporting.pending_units(round_))
-        contacts = []
-        for n in range(MANY):
-            user = tg.user(5000 + n, first_name=f"C{n}", language_code="en")
-            person = await storage.ensure_person(user.id, f"C{n}", "en", clock())
-            await storage.grant(person.id, Role.CONTACT, units[n % len(units)], clock())
-            contacts.append(user)
+        _, _, contacts = await seed_contacts(tg, application, clock, MANY)
         await tg.wait_idle()
     tg.drain(office)
     clock.set(datetime(2027, 1, 15, 10, tzinfo=ZoneInfo("Europe/Helsinki")))  # a ladder step
     async with running_bot(settings, clock):
-        await tg.next_reply(contacts[0], timeout=30)  # the catch-up is under way
-        await tg.send(office, "/help")
-        reply = await tg.next_reply(office, timeout=30)
-        while "/report" not in reply.plain or reply.button_texts() == ["Start the report"]:
-            reply = await tg.next_reply(office, timeout=30)  # its own reminder may come first
-        still_waiting = [user for user in contacts if not tg.messages(user)]
-        assert still_waiting, "the catch-up fan-out ended before /help was answered"
+        await answered_during_fan_out(tg, office, "/help", "/report", contacts)
         await tg.wait_idle(timeout=30)
         assert all(tg.messages(user) for user in contacts)  # nobody was skipped
 
@@ -107,16 +108,7 @@ async def test_a_remind_cut_short_by_a_crash_is_finished_at_the_next_start(
     coordinator = tg.user(COORDINATOR_ID, first_name="Hanna", language_code="fi")
     async with running_bot(settings, clock) as application:
         await open_round(tg)
-        storage = services_of(application).storage
-        round_ = await storage.round(2026)
-        assert round_ is not None
-        units = sorted(await services_of(application).reporting.pending_units(round_))[:12]
-        contacts = []
-        for n, unit in enumerate(units):
-            user = tg.user(6000 + n, first_name=f"C{n}", language_code="en")
-            person = await storage.ensure_person(user.id, f"C{n}", "en", clock())
-            await storage.grant(person.id, Role.CONTACT, unit, clock())
-            contacts.append(user)
+        round_, units, contacts = await seed_contacts(tg, application, clock, 12, 6000)
         await tg.wait_idle()
     clock.advance(days=1)
     step_key = f"manual:{clock().astimezone(ZoneInfo('Europe/Helsinki')).date().isoformat()}"
@@ -152,13 +144,7 @@ async def test_a_remind_cut_short_on_an_earlier_day_is_not_finished_but_told(
     coordinator = tg.user(COORDINATOR_ID, first_name="Hanna", language_code="fi")
     async with running_bot(settings, clock) as application:
         await open_round(tg)
-        storage = services_of(application).storage
-        round_ = await storage.round(2026)
-        assert round_ is not None
-        [unit] = sorted(await services_of(application).reporting.pending_units(round_))[:1]
-        contact = tg.user(6100, first_name="C", language_code="en")
-        person = await storage.ensure_person(contact.id, "C", "en", clock())
-        await storage.grant(person.id, Role.CONTACT, unit, clock())
+        _, _, [contact] = await seed_contacts(tg, application, clock, 1, 6100)
         await tg.wait_idle()
     clock.advance(days=1)
     crashed = await Storage.open(database)
