@@ -155,7 +155,7 @@ async def test_a_remind_cut_short_on_an_earlier_day_is_not_finished_but_told(
     tg.drain(coordinator)
     async with running_bot(settings, clock) as application:
         note = await tg.next_reply(coordinator, timeout=30)
-        while "keskeytyi" not in note.plain:
+        while "vaihtunut" not in note.plain:
             note = await tg.next_reply(coordinator, timeout=30)
         assert "26.11.2026" in note.plain and "/remind" in note.plain, note.plain
         await tg.wait_idle()

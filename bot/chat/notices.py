@@ -111,8 +111,8 @@ def reminder_result_text(tr: Translator, result: FanOut) -> str:
     if result.failed:
         # a passing fault released their claim: another /remind today reaches them (the
         # scheduled steps do too, on their days); nothing retries a manual send by itself
-        lines.append(_("{count} could not be reached just now; /remind again later reaches "
-                       "them.").format(count=tr.number(result.failed)))
+        lines.append(_("{count} could not be reached just now; try /remind again later.")
+                     .format(count=tr.number(result.failed)))
     if result.units_without_contact:
         lines.append(_("Units with no contact person: {count} (see /people).")
                      .format(count=tr.number(len(result.units_without_contact))))
@@ -128,5 +128,5 @@ def finished_after_restart_text(tr: Translator, result: FanOut) -> str:
 def cut_short_text(tr: Translator, day: date) -> str:
     """A reminder round a crash or a stop cut short on an earlier day: not finished now."""
     return tr.gettext("A reminder round started on {date} was cut short when Kotobot stopped. "
-                      "That day is over, so it was not finished; /remind sends reminders "
-                      "today.").format(date=tr.date(day))
+                      "As that day is over, it was not resumed; send today's reminders with "
+                      "/remind.").format(date=tr.date(day))
