@@ -167,18 +167,14 @@ class ReportingQueries(SummaryQueries):
         One statement, an insert into the `answer_steps` view whose trigger does the writes
         (migration 13): the step costs one trip to the writer's thread and, when no other
         write is waiting, one commit of its own (see `bot.storage.db`)."""
-        receipt = current_update.get()
-        carried = move and receipt is not None
-        params = (receipt.update_id if carried and receipt else None,
-                  receipt.payload() if carried and receipt else None,
-                  year, unit_id, key, json.dumps(value, ensure_ascii=False), person_id,
-                  _ts(now), int(late), int(move), next_key,
-                  json.dumps(list(clear)) if clear else None)
+        receipt = current_update.get() if move else None  # the update that carried it
         await self._write(
             "INSERT INTO answer_steps (update_id, payload, year, unit_id, key, value, person_id,"
             " at, late, move, next_key, clear) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            params)
-        if carried and receipt is not None:  # committed: finishing the update marks it done
+            (receipt.update_id if receipt else None, receipt.payload() if receipt else None,
+             year, unit_id, key, json.dumps(value, ensure_ascii=False), person_id, _ts(now),
+             int(late), int(move), next_key, json.dumps(list(clear)) if clear else None))
+        if receipt is not None:  # committed: finishing the update marks it done
             receipt.stored = receipt.applied = True
 
     async def history(self: _Queries, year: int, unit_id: str) -> list[HistoryEntry]:
@@ -262,14 +258,14 @@ class ReportingQueries(SummaryQueries):
         would only show this same question again), so its row is marked done in the same
         statement and finishing it writes nothing more."""
         receipt = current_update.get()
-        through = receipt is not None and receipt.applied and receipt.stored
+        through = receipt if receipt is not None and receipt.applied and receipt.stored else None
         await self._write_lazily(
             "INSERT INTO shown_steps (person_id, year, unit_id, step_key, at, message_id,"
             " linear, update_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (person_id, year, unit_id, step_key, _ts(now), message_id, int(linear),
-             receipt.update_id if through and receipt else None))
-        if through and receipt is not None:
-            receipt.done = True
+             through.update_id if through else None))
+        if through is not None:
+            through.done = True
 
     async def clear_session(self: _Queries, person_id: int) -> None:
         await self._write("DELETE FROM sessions WHERE person_id = ?", (person_id,))
